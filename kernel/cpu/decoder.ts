@@ -308,8 +308,10 @@ export function decode(mem: AddressSpace, addr: number): Insn {
       else if (b !== 0xf0 && b !== 0x2e && b !== 0x36 && b !== 0x3e && b !== 0x26) break;
     }
     let e: Entry | null;
+    let op = b;
     if (b === 0x0f) {
       const b2 = fetch();
+      op = b2;
       if (b2 === 0x01) {
         if (fetch() !== 0xc1) bad("0F 01 other than VMCALL");
         i.h = F.exitOp;
@@ -353,7 +355,7 @@ export function decode(mem: AddressSpace, addr: number): Insn {
         if (mod === 1) i.disp = (fetch() << 24) >> 24;
         else if (mod === 2) i.disp = fetch32();
       }
-    } else if (f & REGLOW) i.rm = b & 7;
+    } else if (f & REGLOW) i.rm = op & 7;
     if ((f & NO16) && osize === 2) bad("16-bit form of a control-transfer instruction");
     if (f & MOFFS) {
       i.isMem = true;

@@ -231,7 +231,7 @@ export class AddressSpace {
     }
     // Straddles two pages: check both before reading either (precise faults).
     this.#check(a, false);
-    this.#check(a + 3, false);
+    this.#check((a + 3) & ~0xfff, false);
     return this.read8(a) | (this.read8(a + 1) << 8) | (this.read8(a + 2) << 16) |
       (this.read8(a + 3) << 24);
   }
@@ -285,7 +285,7 @@ export class AddressSpace {
   /** Throws unless a write of `size` bytes at `addr` would succeed. */
   checkWrite(addr: number, size: number): void {
     this.#check(addr >>> 0, true);
-    if (size > 1) this.#check((addr + size - 1) >>> 0, true);
+    if (size > 1) this.#check((addr + size - 1) & ~0xfff, true);
   }
 
   #check(a: number, write: boolean): void {
@@ -298,7 +298,9 @@ export class AddressSpace {
   #slowWrite(a: number, value: number, size: number): void {
     // INVARIANT: every byte is checked before any is written, so a fault leaves memory as it was.
     this.#check(a, true);
-    if (size > 1) this.#check((a + size - 1) >>> 0, true);
+    if (size > 1 && ((a + size - 1) & ~0xfff) !== (a & ~0xfff)) {
+      this.#check((a + size - 1) & ~0xfff, true);
+    }
     for (let i = 0; i < size; i++) {
       const b = (a + i) >>> 0;
       const page = b >>> PAGE_SHIFT;
