@@ -20,3 +20,4 @@
  */
 export * from "./kernel/cpu/mod.ts";
 export * from "./kernel/memory/mod.ts";
+export * from "./kernel/mod.ts";

@@ -6,7 +6,7 @@
  */
 
 /** Stable codes of {@linkcode KernelError}. */
-export type KernelErrorCode = "unknown-vm" | "vm-state" | "memory-limit" | "bad-option";
+export type KernelErrorCode = "unknown-vm" | "vm-state" | "memory-limit" | "bad-option" | "busy";
 
 /**
  * Base class of the kernel's API errors.

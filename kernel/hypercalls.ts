@@ -30,4 +30,4 @@ export const Hypercall = {
 export const NO_TIMEOUT = 0xffffffff;
 
 /** EAX after an unknown hypercall. */
-export const UNKNOWN_HYPERCALL = -1;
+export const UNKNOWN_HYPERCALL: number = -1;

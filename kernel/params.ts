@@ -22,8 +22,13 @@ export const MAX_QUANTUM = 10_000_000;
  */
 export const DEFAULT_CPU_KHZ = 100_000;
 
-/** Guest memory of a VM when the caller gives none: 64 KiB, the Denali-scale VM. */
-export const DEFAULT_VM_MEMORY = 64 * 1024;
+/**
+ * Guest memory of a VM when the caller gives none: 1 MiB, room for an image
+ * at 0x10000 (the link address of guests/crt), its heap and stack. Pages are
+ * demand-zero, so untouched memory costs only its page-table entry (4 bytes
+ * per 4 KiB). Denali-scale 64 KiB VMs load flat images below 0x10000.
+ */
+export const DEFAULT_VM_MEMORY = 1024 * 1024;
 
 /** Smallest guest memory: page 0 (unmapped), the virtual registers page, one page of image. */
 export const MIN_VM_MEMORY = 3 * 4096;
@@ -57,8 +62,11 @@ export const MAX_CONSOLE_WRITE = 1 << 20;
  */
 export const DEFAULT_SLICE_MS = 5;
 
-/** Quanta between two host-clock reads inside a slice (reads cost ~50 ns each). */
-export const SLICE_CHECK_QUANTA = 64;
+/** Quanta between two host-clock reads inside a slice (a read costs about one context switch). */
+export const SLICE_CHECK_QUANTA = 256;
+
+/** Instructions after which a slice reads the host clock even if fewer quanta ran (~1 ms). */
+export const SLICE_CHECK_INSTRUCTIONS = 100_000;
 
 /** Bytes of instruction shown in a fault report. */
 export const FAULT_BYTES = 15;

@@ -64,7 +64,7 @@ const NAMES: readonly VmStateName[] = [
 ];
 
 /** Number of states. */
-export const VM_STATE_COUNT = NAMES.length;
+export const VM_STATE_COUNT: number = NAMES.length;
 
 /**
  * The name of a numeric state.

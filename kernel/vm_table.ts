@@ -50,7 +50,7 @@ export type CpuLike = object;
  *
  * @example
  * ```ts
- * import { VmTable } from "@denali/kernel";
+ * import { VmTable } from "./vm_table.ts";
  * const t = new VmTable();
  * const slot = t.alloc(1);
  * console.log(t.id[slot], t.slotOf(1) === slot); // 1 true
@@ -70,6 +70,8 @@ export class VmTable<C extends CpuLike = CpuLike> {
   pending = new Int32Array(16);
   /** Guest memory size in bytes. */
   memSize = new Float64Array(16);
+  /** Index of the virtual registers page in physical memory, in 32-bit words. */
+  vregs = new Int32Array(16);
   /** Exit code (exited VMs). */
   exitCode = new Int32Array(16);
   /** Per-VM instruction limit (0 = none); exceeding it is a "cpu-budget" fault. */
@@ -145,6 +147,7 @@ export class VmTable<C extends CpuLike = CpuLike> {
     this.idleKind[slot] = 0;
     this.pending[slot] = 0;
     this.memSize[slot] = 0;
+    this.vregs[slot] = 0;
     this.exitCode[slot] = 0;
     this.maxInstructions[slot] = 0;
     this.idleSince[slot] = 0;
@@ -196,6 +199,7 @@ export class VmTable<C extends CpuLike = CpuLike> {
     this.idleKind = grown(this.idleKind, n);
     this.pending = grown(this.pending, n);
     this.memSize = grown(this.memSize, n);
+    this.vregs = grown(this.vregs, n);
     this.exitCode = grown(this.exitCode, n);
     this.maxInstructions = grown(this.maxInstructions, n);
     this.idleSince = grown(this.idleSince, n);

@@ -9,12 +9,24 @@
  * `exit`, and EIP and every register as they were at the start of the
  * faulting instruction. Nothing a guest does makes `run` throw.
  *
+ * Tiering (jit/): each block counts its executions; at `jitThreshold` the
+ * region rooted at it is translated into a JavaScript function (or found in
+ * the shared {@linkcode TranslationCache}), and from then on the run loop
+ * calls that function whenever the remaining budget covers the entry block.
+ * The function runs whole blocks only, and leaves EIP, the budget and the
+ * state exactly as the interpreter would, so instruction counts are the same
+ * with the tier on or off. The region's pages are registered to the block,
+ * so a write to any of them drops the translation with the block.
+ *
  * @module
  */
 
 import { type AddressSpace, PTE_CODE, PTE_PRESENT } from "../memory/address_space.ts";
 import { decode } from "./decoder.ts";
 import type { Insn } from "./insn.ts";
+import { type Translation, TranslationCache } from "./jit/cache.ts";
+import type { RegionLimits } from "./jit/region.ts";
+import { translateRegion } from "./jit/tier.ts";
 import { CpuState, Stop } from "./state.ts";
 
 /** Options for {@linkcode Cpu}. */
@@ -23,6 +35,30 @@ export interface CpuOptions {
   tsc?: () => number;
   /** Most decoded blocks kept before the cache is flushed (default 8192). */
   maxBlocks?: number;
+  /** Translate hot code into JavaScript (default true). Callers map `DENALI_JIT` to it. */
+  jit?: boolean;
+  /** Executions of a block before its region is translated (default 32; 0: at once). */
+  jitThreshold?: number;
+  /** Where translations are shared (default: a cache private to this CPU). */
+  jitCache?: TranslationCache;
+  /** Size limits of a translated region. */
+  jitRegion?: RegionLimits;
+}
+
+/** Translation counters of one CPU ({@linkcode Cpu.jitStats}). */
+export interface JitStats {
+  /** Translated regions this CPU currently uses. */
+  regions: number;
+  /** Characters of generated source of those regions. */
+  codeBytes: number;
+  /** Guest instructions in those regions. */
+  insns: number;
+  /** Regions this CPU compiled. */
+  compiled: number;
+  /** Regions this CPU took from the shared cache. */
+  reused: number;
+  /** Instructions retired in translated code. */
+  jitInstructions: number;
 }
 
 /** Longest run of instructions decoded into one block. */
@@ -32,7 +68,15 @@ interface Block {
   start: number;
   insns: Insn[];
   valid: boolean;
+  /** Executions counted toward translation (-Infinity: cannot be translated). */
+  hits: number;
+  /** The translated region rooted here. */
+  jit: Translation | null;
+  /** The block that ran after this one last time (a chaining hint; check `start` and `valid`). */
+  next: Block | null;
 }
+
+const NO_BLOCK: Block = { start: -1, insns: [], valid: false, hits: 0, jit: null, next: null };
 
 /**
  * One virtual CPU bound to one address space.
@@ -54,13 +98,47 @@ export class Cpu extends CpuState {
   #blocks = new Map<number, Block>();
   #pageBlocks = new Map<number, Block[]>();
   #maxBlocks: number;
+  /** The block run last (the chaining hint's anchor). */
+  #prev: Block = { ...NO_BLOCK };
+  readonly #jit: boolean;
+  readonly #threshold: number;
+  readonly #cache: TranslationCache | null;
+  readonly #region: RegionLimits;
+  #compiled = 0;
+  #reused = 0;
+  #jitInstructions = 0;
 
   /** Creates a CPU over `mem` with registers zeroed and EIP 0. */
   constructor(mem: AddressSpace, options: CpuOptions = {}) {
     super(mem);
     if (options.tsc) this.tsc = options.tsc;
     this.#maxBlocks = options.maxBlocks ?? 8192;
+    this.#jit = options.jit ?? true;
+    this.#threshold = options.jitThreshold ?? 32;
+    this.#cache = this.#jit ? options.jitCache ?? new TranslationCache() : null;
+    this.#region = options.jitRegion ?? {};
     mem.onCodeWrite = (page) => this.#invalidatePage(page);
+  }
+
+  /** Translation counters and the memory this CPU's translated code costs. */
+  get jitStats(): JitStats {
+    const seen = new Set<Translation>();
+    let codeBytes = 0, insns = 0;
+    for (const b of this.#blocks.values()) {
+      const t = b.jit;
+      if (t === null || t.fn === null || seen.has(t)) continue;
+      seen.add(t);
+      codeBytes += t.size;
+      insns += t.insns;
+    }
+    return {
+      regions: seen.size,
+      codeBytes,
+      insns,
+      compiled: this.#compiled,
+      reused: this.#reused,
+      jitInstructions: this.#jitInstructions,
+    };
   }
 
   /** Decoded blocks currently cached. */
@@ -78,7 +156,32 @@ export class Cpu extends CpuState {
     let cur: Insn | null = null;
     try {
       while (this.budget > 0) {
-        const blk = this.#blocks.get(this.eip) ?? this.#build(this.eip);
+        // Chaining: try the block that followed the previous one last time before the map.
+        const prev = this.#prev;
+        let blk = prev.next;
+        if (blk === null || blk.start !== this.eip || !blk.valid) {
+          blk = this.#blocks.get(this.eip) ?? this.#build(this.eip);
+          prev.next = blk;
+        }
+        this.#prev = blk;
+        if (this.#jit) {
+          let t = blk.jit;
+          if (t !== null && t.fn === null) t = blk.jit = null; // evicted from the cache
+          if (t === null && ++blk.hits >= this.#threshold) t = this.#tier(blk);
+          // INVARIANT: translated code runs only whole blocks the budget covers.
+          if (t !== null && this.budget >= t.entryLen) {
+            cur = null;
+            const before = this.budget, mem = this.mem, phys = mem.phys;
+            t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
+            this.#jitInstructions += before - this.budget;
+            if (this.stop >= 0) break;
+            if (this.staleCode) {
+              this.staleCode = false;
+              this.invalidate();
+            }
+            continue;
+          }
+        }
         const insns = blk.insns;
         for (let k = 0; k < insns.length; k++) {
           const i = insns[k]!;
@@ -140,9 +243,36 @@ export class Cpu extends CpuState {
     this.#blocks.clear();
   }
 
+  /** Translates the region rooted at `blk` (or takes it from the cache) and attaches it. */
+  #tier(blk: Block): Translation | null {
+    const cache = this.#cache!;
+    let t = cache.find(blk.start, this.mem);
+    if (t !== null) this.#reused++;
+    else {
+      t = translateRegion(this.mem, blk, (a) => this.#blocks.get(a), this.#region);
+      if (t === null) {
+        blk.hits = -Infinity;
+        return null;
+      }
+      cache.add(t);
+      this.#compiled++;
+    }
+    blk.jit = t;
+    // The translation depends on every page of its region: register the block on each.
+    const pte = this.mem.pte;
+    for (const p of t.code.pages) {
+      if (p < pte.length && pte[p]! & PTE_PRESENT) pte[p] = pte[p]! | PTE_CODE;
+      const list = this.#pageBlocks.get(p);
+      if (!list) this.#pageBlocks.set(p, [blk]);
+      else if (list[list.length - 1] !== blk) list.push(blk);
+    }
+    return t;
+  }
+
   #fault(e: unknown, cur: Insn | null): void {
     const ex = this.exit;
     if (cur !== null) this.eip = cur.addr;
+    ex.eip = this.eip;
     this.stop = Stop.Fault;
     if (e === this.signal) {
       ex.fault = this.signal.kind;
@@ -174,7 +304,7 @@ export class Cpu extends CpuState {
       if (i.end || insns.length >= MAX_BLOCK_INSNS) break;
       a = i.next;
     }
-    const blk: Block = { start: eip, insns, valid: true };
+    const blk: Block = { start: eip, insns, valid: true, hits: 0, jit: null, next: null };
     this.#blocks.set(eip, blk);
     const last = insns[insns.length - 1]!;
     const firstPage = eip >>> 12, lastPage = ((last.addr + last.len - 1) >>> 0) >>> 12;

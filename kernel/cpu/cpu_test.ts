@@ -1,10 +1,10 @@
 import { assert } from "../../tests/_assert.ts";
 import { hasNasm } from "../../tests/_nasm.ts";
-import { CODE, DATA, machine, RO, run, STACK_TOP, u32, UNMAPPED } from "./_test_util.ts";
+import { CODE, cpuTest, DATA, machine, RO, run, STACK_TOP, u32, UNMAPPED } from "./_test_util.ts";
 import { FLAGS, Reg, Stop } from "./state.ts";
 
 const ignore = !hasNasm;
-const t = (name: string, fn: () => Promise<void>) => Deno.test({ name, ignore, fn });
+const t = (name: string, fn: () => Promise<void>) => cpuTest(name, fn, ignore);
 const { CF, PF, AF, ZF, SF, OF, DF } = FLAGS;
 const arith = (f: number) => f & (CF | PF | AF | ZF | SF | OF);
 
@@ -279,8 +279,10 @@ t("Cpu exits: VMCALL, OUT and IN stop with their details and resume after", asyn
   const { cpu } = m;
   assert.equal(cpu.run(100), Stop.Vmcall);
   assert.equal(cpu.regs[Reg.EAX], 3);
+  assert.equal(cpu.exit.eip, CODE + 5);
   assert.equal(cpu.run(100), Stop.Out);
   assert.deepEqual([cpu.exit.port, cpu.exit.size, cpu.exit.value], [0x104, 4, 0xcafe]);
+  assert.equal(cpu.exit.eip, CODE + 17);
   assert.equal(cpu.run(100), Stop.In);
   assert.deepEqual([cpu.exit.port, cpu.exit.size], [0x42, 1]);
   cpu.completeIn(0x99);
@@ -442,4 +444,20 @@ t("Cpu CLI/STI and LAHF/SAHF", async () => {
   assert.equal(m.cpu.vif, false);
   assert.equal((m.cpu.regs[Reg.EAX]! >> 8) & 0xff, 0xd7);
   assert.equal(arith(m.cpu.eflags), CF | PF | AF | ZF | SF);
+});
+
+t("Cpu IRET from a handler-stack frame (CS = 1) also restores ESP", async () => {
+  const m = await machine(`mov esp, ${DATA + 0x800 - 20}
+    iret`);
+  const base = DATA + 0x800 - 20;
+  m.mem.write32(base, CODE + 0x100);
+  m.mem.write32(base + 4, 1);
+  m.mem.write32(base + 8, 0x202 | CF);
+  m.mem.write32(base + 12, STACK_TOP - 64);
+  m.mem.write32(base + 16, 0);
+  m.mem.writeBytes(CODE + 0x100, new Uint8Array([0xf4]));
+  assert.equal(m.cpu.run(10), Stop.Hlt);
+  assert.equal(m.cpu.regs[Reg.ESP], STACK_TOP - 64);
+  assert.equal(m.cpu.eflags & CF, CF);
+  assert.equal(m.cpu.vif, true);
 });

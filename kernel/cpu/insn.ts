@@ -32,9 +32,9 @@ export class Insn {
   /** ModRM reg field. */
   reg = 0;
   /** Memory operand: base register or -1. */
-  base = -1;
+  base: number = -1;
   /** Memory operand: index register or -1. */
-  index = -1;
+  index: number = -1;
   /** Memory operand: log2 of the index scale. */
   scale = 0;
   /** Memory operand: displacement (int32). */

@@ -17,6 +17,15 @@
  * @module
  */
 export { Cpu, type CpuOptions, MAX_BLOCK_INSNS } from "./cpu.ts";
-export { CpuState, ExitInfo, type FaultKind, FLAGS, Reg, Stop } from "./state.ts";
+export { CpuState, ExitInfo, type FaultKind, FaultSignal, FLAGS, Reg, Stop } from "./state.ts";
 export { decode, MAX_INSN_LEN } from "./decoder.ts";
 export { type Handler, Insn } from "./insn.ts";
+export { type JitStats } from "./cpu.ts";
+export {
+  type JitSetting,
+  jitSetting,
+  type Translation,
+  TranslationCache,
+  type TranslationCacheOptions,
+  type TranslationCacheStats,
+} from "./jit/mod.ts";

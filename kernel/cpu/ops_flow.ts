@@ -62,25 +62,36 @@ export function loop(c: CpuState, i: Insn): void {
   if (i.sub === 2 || (i.sub === 1) === (c.getZF() === 1)) c.eip = i.target;
 }
 
-/** IRET (CF): pops EIP, CS (ignored) and EFLAGS (restoring the virtual IF). */
+/**
+ * IRET (CF): pops EIP, CS and EFLAGS (restoring the virtual IF). When the
+ * popped CS is 1 (a frame the kernel wrote on the guest's handler stack) it
+ * also pops ESP and SS (ignored), as an x86 IRET does across privilege levels.
+ */
 export function iret(c: CpuState, _i: Insn): void {
   const esp = c.regs[4]!;
   const eip = c.mem.read32(esp);
-  c.mem.read32((esp + 4) | 0);
+  const cs = c.mem.read32((esp + 4) | 0);
   const fl = c.mem.read32((esp + 8) | 0);
-  c.regs[4] = (esp + 12) | 0;
+  let nesp = (esp + 12) | 0;
+  if (cs === 1) {
+    nesp = c.mem.read32((esp + 12) | 0);
+    c.mem.read32((esp + 16) | 0);
+  }
+  c.regs[4] = nesp;
   c.eflags = fl;
   c.eip = eip >>> 0;
 }
 
 /** An exit to the kernel: HLT (sub Stop.Hlt) or VMCALL (sub Stop.Vmcall). */
 export function exitOp(c: CpuState, i: Insn): void {
+  c.exit.eip = i.addr;
   c.stop = i.sub;
 }
 
 /** IN AL/AX/EAX from imm8 (`imm2`=0) or DX (`imm2`=1): E4 E5 EC ED. */
 export function portIn(c: CpuState, i: Insn): void {
   const e = c.exit;
+  e.eip = i.addr;
   e.port = i.imm2 === 1 ? c.regs[2]! & 0xffff : i.imm;
   e.size = i.size;
   e.value = 0;
@@ -90,6 +101,7 @@ export function portIn(c: CpuState, i: Insn): void {
 /** OUT imm8/DX from AL/AX/EAX: E6 E7 EE EF. */
 export function portOut(c: CpuState, i: Insn): void {
   const e = c.exit;
+  e.eip = i.addr;
   e.port = i.imm2 === 1 ? c.regs[2]! & 0xffff : i.imm;
   e.size = i.size;
   e.value = c.getR(i.size, 0) >>> 0;

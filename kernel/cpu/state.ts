@@ -71,6 +71,8 @@ export type Stop = typeof Stop[keyof typeof Stop];
 
 /** Details of the last stop; one object per CPU, overwritten at each stop. */
 export class ExitInfo {
+  /** Address of the instruction that stopped the CPU (the exit or the faulting instruction). */
+  eip = 0;
   /** Port of an IN or OUT. */
   port = 0;
   /** Operand size in bytes of an IN or OUT (1, 2 or 4). */
@@ -144,7 +146,7 @@ export class CpuState {
   /** EFLAGS bits not covered by the lazy record (DF always; bit 1 always set). */
   fl = 2;
   /** Lazy record kind (LOP_*). */
-  lop = LOP_NONE;
+  lop: number = LOP_NONE;
   /** Lazy record: first operand. */
   ldst = 0;
   /** Lazy record: second operand. */
@@ -159,7 +161,7 @@ export class CpuState {
   /** Instructions left in the current `run` (string instructions spend it per iteration). */
   budget = 0;
   /** Set by an exit instruction: a Stop value, or -1 while running. */
-  stop = -1;
+  stop: number = -1;
   /** Set when decoded code may be stale and must be dropped. */
   staleCode = false;
 

@@ -75,9 +75,6 @@ export class AddressSpace {
   onCodeWrite: (page: number) => void = (page) => {
     this.pte[page] = this.pte[page]! & ~PTE_CODE;
   };
-  readonly #u8: Uint8Array;
-  readonly #i32: Int32Array;
-  readonly #view: DataView;
 
   /** Creates an empty address space of `size` bytes (rounded up to pages). */
   constructor(phys: PhysicalMemory, size: number) {
@@ -88,9 +85,6 @@ export class AddressSpace {
     this.pages = Math.ceil(size / PAGE_SIZE);
     this.size = this.pages * PAGE_SIZE;
     this.pte = new Int32Array(this.pages);
-    this.#u8 = phys.u8;
-    this.#i32 = phys.i32;
-    this.#view = phys.view;
   }
 
   /** Maps `page` to `frame`. Page 0 cannot be mapped. */
@@ -156,7 +150,7 @@ export class AddressSpace {
       const p = this.translate(addr + done);
       if (p < 0 || addr + done >= this.size) return null;
       const n = Math.min(length - done, PAGE_SIZE - ((addr + done) & 0xfff));
-      out.set(this.#u8.subarray(p, p + n), done);
+      out.set(this.phys.u8.subarray(p, p + n), done);
       done += n;
     }
     return out;
@@ -179,7 +173,7 @@ export class AddressSpace {
       if (this.pte[page]! & PTE_CODE) this.onCodeWrite(page);
       const p = this.translate(a);
       const n = Math.min(data.length - done, PAGE_SIZE - (a & 0xfff));
-      this.#u8.set(data.subarray(done, done + n), p);
+      this.phys.u8.set(data.subarray(done, done + n), p);
       done += n;
     }
     return true;
@@ -191,7 +185,7 @@ export class AddressSpace {
     const page = a >>> PAGE_SHIFT;
     if (page < this.pages) {
       const e = this.pte[page]!;
-      if (e & PTE_PRESENT) return this.#u8[(e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + (a & 0xfff)]!;
+      if (e & PTE_PRESENT) return this.phys.u8[(e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + (a & 0xfff)]!;
     }
     return this.#throw(a, false, "unmapped");
   }
@@ -205,7 +199,7 @@ export class AddressSpace {
       if (page < this.pages) {
         const e = this.pte[page]!;
         if (e & PTE_PRESENT) {
-          return this.#view.getUint16((e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + off, true);
+          return this.phys.view.getUint16((e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + off, true);
         }
       }
       return this.#throw(a, false, "unmapped");
@@ -223,8 +217,8 @@ export class AddressSpace {
         const e = this.pte[page]!;
         if (e & PTE_PRESENT) {
           const p = (e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + off;
-          if ((p & 3) === 0) return this.#i32[p >>> 2]!;
-          return this.#view.getInt32(p, true);
+          if ((p & 3) === 0) return this.phys.i32[p >>> 2]!;
+          return this.phys.view.getInt32(p, true);
         }
       }
       return this.#throw(a, false, "unmapped");
@@ -243,7 +237,7 @@ export class AddressSpace {
     if (page < this.pages) {
       const e = this.pte[page]!;
       if ((e & 7) === 3) {
-        this.#u8[(e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + (a & 0xfff)] = value;
+        this.phys.u8[(e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + (a & 0xfff)] = value;
         return;
       }
     }
@@ -258,7 +252,7 @@ export class AddressSpace {
     if (off <= 0xffe && page < this.pages) {
       const e = this.pte[page]!;
       if ((e & 7) === 3) {
-        this.#view.setUint16((e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + off, value & 0xffff, true);
+        this.phys.view.setUint16((e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + off, value & 0xffff, true);
         return;
       }
     }
@@ -274,8 +268,8 @@ export class AddressSpace {
       const e = this.pte[page]!;
       if ((e & 7) === 3) {
         const p = (e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + off;
-        if ((p & 3) === 0) this.#i32[p >>> 2] = value;
-        else this.#view.setInt32(p, value, true);
+        if ((p & 3) === 0) this.phys.i32[p >>> 2] = value;
+        else this.phys.view.setInt32(p, value, true);
         return;
       }
     }
@@ -306,7 +300,7 @@ export class AddressSpace {
       const page = b >>> PAGE_SHIFT;
       if (this.pte[page]! & PTE_CODE) this.onCodeWrite(page);
       const e = this.pte[page]!;
-      this.#u8[(e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + (b & 0xfff)] = value >>> (8 * i);
+      this.phys.u8[(e >>> PTE_FRAME_SHIFT) * PAGE_SIZE + (b & 0xfff)] = value >>> (8 * i);
     }
   }
 

@@ -46,12 +46,17 @@ export interface PhysicalMemoryOptions {
 export class PhysicalMemory {
   /** The backing store (growable, shared). */
   readonly buffer: SharedArrayBuffer;
-  /** Byte view of all frames (length-tracking). */
-  readonly u8: Uint8Array;
-  /** 32-bit view of all frames (length-tracking, little-endian host). */
-  readonly i32: Int32Array;
-  /** Unaligned and 16-bit access. */
-  readonly view: DataView;
+  // Views are fixed-length (a length-tracking view of a growable buffer costs
+  // about ten times more per access); they are replaced when memory grows, so
+  // read them from this object rather than keeping them.
+  /** Byte view of all frames. Replaced when memory grows. */
+  u8: Uint8Array;
+  /** 16-bit view of all frames (little-endian host). Replaced when memory grows. */
+  u16: Uint16Array;
+  /** 32-bit view of all frames (little-endian host). Replaced when memory grows. */
+  i32: Int32Array;
+  /** Unaligned access. Replaced when memory grows. */
+  view: DataView;
   /** Largest number of frames the buffer may hold. */
   readonly maxFrames: number;
   // INVARIANT: #free[0..#freeTop) lists frames below #frames that are not in use.
@@ -70,10 +75,12 @@ export class PhysicalMemory {
     this.buffer = new SharedArrayBuffer(initial * PAGE_SIZE, {
       maxByteLength: this.maxFrames * PAGE_SIZE,
     });
-    this.u8 = new Uint8Array(this.buffer);
-    this.i32 = new Int32Array(this.buffer);
-    this.view = new DataView(this.buffer);
     this.#frames = initial;
+    const n = initial * PAGE_SIZE;
+    this.u8 = new Uint8Array(this.buffer, 0, n);
+    this.u16 = new Uint16Array(this.buffer, 0, n >>> 1);
+    this.i32 = new Int32Array(this.buffer, 0, n >>> 2);
+    this.view = new DataView(this.buffer, 0, n);
     this.#free = new Int32Array(Math.max(initial, 16));
     for (let f = initial - 1; f >= 0; f--) this.#free[this.#freeTop++] = f;
   }
@@ -119,5 +126,10 @@ export class PhysicalMemory {
     }
     for (let f = this.#frames + add - 1; f >= this.#frames; f--) this.#free[this.#freeTop++] = f;
     this.#frames += add;
+    const n = this.#frames * PAGE_SIZE;
+    this.u8 = new Uint8Array(this.buffer, 0, n);
+    this.u16 = new Uint16Array(this.buffer, 0, n >>> 1);
+    this.i32 = new Int32Array(this.buffer, 0, n >>> 2);
+    this.view = new DataView(this.buffer, 0, n);
   }
 }

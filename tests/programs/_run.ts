@@ -9,7 +9,7 @@
  * @module
  */
 
-import { Cpu, Reg, Stop } from "../../kernel/cpu/mod.ts";
+import { Cpu, type CpuOptions, Reg, Stop } from "../../kernel/cpu/mod.ts";
 import { type ImageSource, loadImage } from "../../kernel/image.ts";
 import { AddressSpace, PhysicalMemory } from "../../kernel/memory/mod.ts";
 
@@ -31,6 +31,8 @@ export interface RunOptions {
   maxInstructions?: number;
   /** Instructions per `cpu.run` call (default 1e6). */
   budget?: number;
+  /** CPU options (for example `{ jit: false }` for the interpreter alone). */
+  cpu?: CpuOptions;
 }
 
 const hex = (n: number) => "0x" + (n >>> 0).toString(16);
@@ -56,7 +58,7 @@ export function runImage(image: ImageSource, options: RunOptions = {}): RunResul
   try {
     const img = loadImage(image, space);
     space.allocate(img.end, memSize - img.end, true);
-    const cpu = new Cpu(space);
+    const cpu = new Cpu(space, options.cpu);
     cpu.eip = img.entry;
     cpu.regs[Reg.ESP] = memSize;
     const out: Uint8Array[] = [];

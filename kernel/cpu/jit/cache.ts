@@ -1,0 +1,145 @@
+/**
+ * The translation cache: compiled regions keyed by their entry address and
+ * the exact guest bytes they were made from, so every VM that runs the same
+ * code at the same address uses the same function (one per region for 10,000
+ * VMs on one image). Bounded by the size of the generated source; the least
+ * recently used translations go first. An evicted translation loses its
+ * function (`fn` becomes null) and the CPUs that held it translate again
+ * when the code is still hot.
+ *
+ * @module
+ */
+
+import type { AddressSpace } from "../../memory/address_space.ts";
+import { codeMatches, type RegionCode } from "./region.ts";
+import type { RegionFn } from "./translate.ts";
+
+/** One compiled region. */
+export interface Translation {
+  /** Guest address of the entry block. */
+  readonly entry: number;
+  /** The function; null once evicted. */
+  fn: RegionFn | null;
+  /** Instructions of the entry block (the least budget the function needs). */
+  readonly entryLen: number;
+  /** The guest code it was made from. */
+  readonly code: RegionCode;
+  /** Characters of generated source (the measure of its memory cost). */
+  readonly size: number;
+  /** Guest instructions translated. */
+  readonly insns: number;
+  /** Blocks in the region. */
+  readonly blocks: number;
+  /** Instructions that run through their interpreter handler. */
+  readonly fallbacks: number;
+}
+
+/** Options of {@linkcode TranslationCache}. */
+export interface TranslationCacheOptions {
+  /** Most characters of generated source kept (default 32 MiB). */
+  maxBytes?: number;
+  /** Most translations kept (default 16384). */
+  maxEntries?: number;
+}
+
+/** Counters of a {@linkcode TranslationCache}. */
+export interface TranslationCacheStats {
+  /** Translations held. */
+  entries: number;
+  /** Characters of generated source held. */
+  bytes: number;
+  /** Lookups answered with a translation. */
+  hits: number;
+  /** Lookups that found none. */
+  misses: number;
+  /** Translations dropped to stay within bounds. */
+  evictions: number;
+}
+
+/**
+ * Translations shared by every CPU given the same cache.
+ *
+ * @example
+ * ```ts
+ * import { TranslationCache } from "./cache.ts";
+ * const cache = new TranslationCache({ maxBytes: 1 << 20 });
+ * console.log(cache.stats.entries); // 0
+ * ```
+ */
+export class TranslationCache {
+  readonly #byEntry = new Map<number, Translation[]>();
+  /** Insertion order is recency order (oldest first). */
+  readonly #lru = new Set<Translation>();
+  readonly #maxBytes: number;
+  readonly #maxEntries: number;
+  #bytes = 0;
+  #hits = 0;
+  #misses = 0;
+  #evictions = 0;
+
+  /** Creates an empty cache. */
+  constructor(options: TranslationCacheOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? 32 << 20;
+    this.#maxEntries = options.maxEntries ?? 16384;
+  }
+
+  /** A translation for the code at `entry` whose bytes `mem` holds exactly, or null. */
+  find(entry: number, mem: AddressSpace): Translation | null {
+    const list = this.#byEntry.get(entry);
+    if (list !== undefined) {
+      for (const t of list) {
+        if (codeMatches(mem, t.code)) {
+          this.#hits++;
+          this.#lru.delete(t);
+          this.#lru.add(t);
+          return t;
+        }
+      }
+    }
+    this.#misses++;
+    return null;
+  }
+
+  /** Adds a translation, evicting the least recently used ones beyond the bounds. */
+  add(t: Translation): void {
+    const list = this.#byEntry.get(t.entry);
+    if (list) list.push(t);
+    else this.#byEntry.set(t.entry, [t]);
+    this.#lru.add(t);
+    this.#bytes += t.size;
+    while (
+      this.#lru.size > 1 && (this.#bytes > this.#maxBytes || this.#lru.size > this.#maxEntries)
+    ) {
+      const old = this.#lru.values().next().value!;
+      this.#remove(old);
+      this.#evictions++;
+    }
+  }
+
+  /** Drops every translation. */
+  clear(): void {
+    for (const t of [...this.#lru]) this.#remove(t);
+  }
+
+  /** Current counters. */
+  get stats(): TranslationCacheStats {
+    return {
+      entries: this.#lru.size,
+      bytes: this.#bytes,
+      hits: this.#hits,
+      misses: this.#misses,
+      evictions: this.#evictions,
+    };
+  }
+
+  #remove(t: Translation): void {
+    this.#lru.delete(t);
+    this.#bytes -= t.size;
+    t.fn = null;
+    const list = this.#byEntry.get(t.entry);
+    if (!list) return;
+    const k = list.indexOf(t);
+    if (k >= 0) list.splice(k, 1);
+    if (list.length === 0) this.#byEntry.delete(t.entry);
+  }
+}

@@ -1,0 +1,542 @@
+/**
+ * The kernel actor: owns physical memory, every VM's control block, page
+ * table and CPU, the scheduler, timers and devices, and runs x86 guests
+ * quantum by quantum. This file is the public API (VM lifecycle, stats, the
+ * async run loop); the hot path is in core.ts.
+ *
+ * Responsiveness: the kernel runs on the caller's thread and its run loop
+ * yields to the event loop between slices of a few milliseconds (and sleeps
+ * through idle time on the real clock). One actor owns the SharedArrayBuffer
+ * of guest memory and every table, so the API is plain synchronous calls with
+ * no message passing, no copies and no locks, and a whole run stays
+ * deterministic. A caller that needs the kernel off its thread can host it in
+ * a Worker and talk to it with messages; nothing here depends on where it runs.
+ *
+ * @module
+ */
+
+import { type ClockKind, createClock } from "./clock.ts";
+import { ConsoleDevice, type ConsoleSink } from "../devices/console.ts";
+import { type InterruptMode, KernelCore, type KernelCpu, SliceResult } from "./core.ts";
+import { Cpu } from "./cpu/mod.ts";
+import {
+  BadOptionError,
+  KernelError,
+  MemoryLimitError,
+  UnknownVmError,
+  VmStateError,
+} from "./errors.ts";
+import { yieldToEventLoop } from "./_event_loop.ts";
+import { type ImageSource, loadImage } from "./image.ts";
+import { VREG, VREGS_ADDRESS, VREGS_VERSION } from "./layout.ts";
+import { AddressSpace, PAGE_SIZE, PhysicalMemory } from "./memory/mod.ts";
+import * as P from "./params.ts";
+import type { PortDevice } from "./ports.ts";
+import { RoundRobinScheduler, type Scheduler } from "./scheduler.ts";
+import type { KernelStats, VmExit, VmInfo, VmStats } from "./vm_info.ts";
+import { isFinalState, VM_STATE_COUNT, VmState, vmStateName } from "./vm_state.ts";
+
+/**
+ * Options of {@linkcode Kernel}.
+ *
+ * @example
+ * ```ts
+ * import { Kernel, type KernelOptions } from "@denali/kernel";
+ * const options: KernelOptions = { clock: "deterministic", quantum: 1000, interrupts: "batched" };
+ * console.log(new Kernel(options).stats().quantum); // 1000
+ * ```
+ */
+export interface KernelOptions {
+  /** "deterministic" (default: virtual time, reproducible runs) or "real" (wall clock). */
+  clock?: ClockKind;
+  /** Instructions per quantum (default 10,000). */
+  quantum?: number;
+  /** "batched" (default: delivered at the VM's next quantum) or "immediate" (switch at once). */
+  interrupts?: InterruptMode;
+  /** CPU speed the kernel assumes, kHz (default 100,000: 100 MHz). */
+  cpuKhz?: number;
+  /** Most physical frames (4 KiB) guest memory may use (default 1,048,576: 4 GiB). */
+  maxFrames?: number;
+  /** Frames reserved up front (default 1024). */
+  initialFrames?: number;
+  /** Largest guest memory of one VM in bytes (default 256 MiB). */
+  maxVmMemory?: number;
+  /** Console bytes retained per VM (default 4096). */
+  consoleRingBytes?: number;
+  /** Receives console output as VMs produce it (flushed at the end of each quantum). */
+  onConsole?: ConsoleSink;
+  /** Scheduling policy (default: round robin with Denali's wake-up boost). */
+  scheduler?: Scheduler;
+  /** Host milliseconds the run loop may run before yielding to the event loop (default 5). */
+  sliceMs?: number;
+}
+
+/**
+ * Options of {@linkcode Kernel.create}.
+ *
+ * @example
+ * ```ts
+ * import { Kernel, type CreateOptions } from "@denali/kernel";
+ * const o: CreateOptions = { image: { flat: new Uint8Array([0xf4]) }, memSize: 128 * 1024 };
+ * const k = new Kernel();
+ * console.log(k.inspect(k.create(o)).memSize); // 131072
+ * ```
+ */
+export interface CreateOptions {
+  /** ELF32 i386 bytes, or `{ flat, loadAddress?, entry?, bssSize? }` for a flat binary. */
+  image: ImageSource;
+  /** Guest memory in bytes, rounded up to 4 KiB (default 64 KiB). */
+  memSize?: number;
+  /** A name for listings (default `vm<id>`). */
+  name?: string;
+  /** Stop the VM with a "cpu-budget" fault after this many instructions (default: no limit). */
+  maxInstructions?: number;
+  /** Start it at once (default false: call {@linkcode Kernel.start}). */
+  start?: boolean;
+}
+
+/** Options of {@linkcode Kernel.run}. */
+export interface RunOptions {
+  /** Stops the run loop (VMs keep their state; run again to continue). */
+  signal?: AbortSignal;
+  /**
+   * Keep running when no VM can make progress, sleeping until an interrupt,
+   * a start or a resume (default false: return then).
+   */
+  forever?: boolean;
+}
+
+/**
+ * The kernel actor.
+ *
+ * @example
+ * ```ts
+ * import { Kernel } from "@denali/kernel";
+ * // writes "A" to the console port 0x100, then terminate(0)
+ * const code = new Uint8Array([
+ *   0x66, 0xba, 0x00, 0x01, // mov dx, 0x100
+ *   0xb0, 0x41, 0xee,       // mov al, 'A'; out dx, al
+ *   0x31, 0xdb, 0x31, 0xc0, 0x0f, 0x01, 0xc1, // xor ebx, ebx; xor eax, eax; vmcall
+ * ]);
+ * const k = new Kernel();
+ * const id = k.create({ image: { flat: code }, start: true });
+ * await k.run();
+ * console.log(k.consoleText(id), k.inspect(id).state); // A exited
+ * ```
+ */
+export class Kernel {
+  /** Guest memory of every VM. */
+  readonly phys: PhysicalMemory;
+  /** The console device. */
+  readonly console: ConsoleDevice;
+  readonly #core: KernelCore;
+  readonly #maxVmMemory: number;
+  readonly #cpuKhz: number;
+  readonly #sliceMs: number;
+  readonly #waiters = new Map<number, ((exit: VmExit) => void)[]>();
+  #nextId = 1;
+  #running: Promise<void> | null = null;
+  #wakeUp: (() => void) | null = null;
+
+  /** Creates a kernel with no VMs; see {@linkcode KernelOptions}. */
+  constructor(options: KernelOptions = {}) {
+    const quantum = options.quantum ?? P.DEFAULT_QUANTUM;
+    const clock = options.clock ?? "deterministic";
+    const interrupts = options.interrupts ?? "batched";
+    this.#cpuKhz = options.cpuKhz ?? P.DEFAULT_CPU_KHZ;
+    this.#maxVmMemory = options.maxVmMemory ?? P.DEFAULT_MAX_VM_MEMORY;
+    this.#sliceMs = options.sliceMs ?? P.DEFAULT_SLICE_MS;
+    const what = "create kernel";
+    if (!Number.isInteger(quantum) || quantum < P.MIN_QUANTUM || quantum > P.MAX_QUANTUM) {
+      throw new BadOptionError(what, `quantum ${quantum} is not an integer in 1..${P.MAX_QUANTUM}`);
+    }
+    if (clock !== "deterministic" && clock !== "real") {
+      throw new BadOptionError(what, `clock "${clock}" is not "deterministic" or "real"`);
+    }
+    if (interrupts !== "batched" && interrupts !== "immediate") {
+      throw new BadOptionError(what, `interrupts "${interrupts}" is not "batched" or "immediate"`);
+    }
+    if (!(this.#cpuKhz >= 1000 && this.#cpuKhz <= 100_000_000)) {
+      throw new BadOptionError(what, `cpuKhz ${this.#cpuKhz} is not in 1000..100000000`);
+    }
+    if (!(this.#maxVmMemory >= P.MIN_VM_MEMORY && this.#maxVmMemory <= 0x1_0000_0000)) {
+      throw new BadOptionError(what, `maxVmMemory ${this.#maxVmMemory} is not in 12 KiB..4 GiB`);
+    }
+    if (!(this.#sliceMs > 0)) throw new BadOptionError(what, `sliceMs ${this.#sliceMs} is not > 0`);
+    this.phys = new PhysicalMemory({
+      maxFrames: options.maxFrames ?? P.DEFAULT_MAX_FRAMES,
+      initialFrames: options.initialFrames ?? P.DEFAULT_INITIAL_FRAMES,
+    });
+    const consoleOptions = {
+      ringBytes: options.consoleRingBytes ?? P.DEFAULT_CONSOLE_RING,
+      byteCost: P.CONSOLE_BYTE_COST,
+      maxWrite: P.MAX_CONSOLE_WRITE,
+    };
+    this.console = new ConsoleDevice(
+      options.onConsole ? { ...consoleOptions, sink: options.onConsole } : consoleOptions,
+    );
+    this.#core = new KernelCore({
+      quantum,
+      interrupts,
+      clock: createClock(clock, this.#cpuKhz),
+      scheduler: options.scheduler ?? new RoundRobinScheduler(),
+      phys: this.phys,
+      console: this.console,
+    });
+    this.#core.onFinish = (slot) => this.#finished(slot);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------
+
+  /**
+   * Creates a VM from an image and returns its id. The image is checked and
+   * loaded; the VM starts at the image's entry with ESP = memSize, EFLAGS.IF
+   * set, and every other register zero. Throws ImageError for a bad image and
+   * {@linkcode MemoryLimitError} for a bad memory size.
+   */
+  create(options: CreateOptions): number {
+    const memSize = this.#checkMemory(options.memSize ?? P.DEFAULT_VM_MEMORY);
+    const maxInstructions = options.maxInstructions ?? 0;
+    if (!(Number.isSafeInteger(maxInstructions) && maxInstructions >= 0)) {
+      throw new BadOptionError(
+        "create VM",
+        `maxInstructions ${maxInstructions} is not an integer >= 0`,
+      );
+    }
+    const space = new AddressSpace(this.phys, memSize);
+    let entry: number;
+    try {
+      entry = loadImage(options.image, space).entry;
+      space.allocate(VREGS_ADDRESS, PAGE_SIZE, true);
+    } catch (e) {
+      space.release();
+      throw e;
+    }
+    const core = this.#core;
+    const cpu: KernelCpu = new Cpu(space, { tsc: core.tsc });
+    cpu.eip = entry >>> 0;
+    cpu.regs[4] = memSize | 0;
+    cpu.eflags = 0x202;
+    const id = this.#nextId++;
+    const t = core.table;
+    const slot = t.alloc(id);
+    t.memSize[slot] = memSize;
+    t.maxInstructions[slot] = maxInstructions;
+    t.spaces[slot] = space;
+    t.cpus[slot] = cpu;
+    t.names[slot] = options.name;
+    this.console.release(slot);
+    const base = space.translate(VREGS_ADDRESS, true);
+    t.vregs[slot] = base >>> 2;
+    const v = this.phys.view;
+    v.setUint32(base + VREG.VERSION, VREGS_VERSION, true);
+    v.setUint32(base + VREG.VM_ID, id, true);
+    v.setUint32(base + VREG.MEM_SIZE, memSize % 0x1_0000_0000, true);
+    v.setUint32(base + VREG.CPU_KHZ, this.#cpuKhz, true);
+    v.setUint32(base + VREG.QUANTUM, core.config.quantum, true);
+    if (options.start) this.start(id);
+    return id;
+  }
+
+  /** Starts a created VM. */
+  start(id: number): void {
+    const slot = this.#slot("start", id);
+    const s = this.#core.table.state[slot]!;
+    if (s !== VmState.Created) throw new VmStateError("start", id, vmStateName(s));
+    this.#core.makeReady(slot);
+    this.#poke();
+  }
+
+  /** Pauses a live VM: it keeps its memory and state and does not run until resumed. */
+  pause(id: number): void {
+    const slot = this.#slot("pause", id);
+    const s = this.#core.table.state[slot]!;
+    if (s === VmState.Paused || isFinalState(s)) {
+      throw new VmStateError("pause", id, vmStateName(s));
+    }
+    this.#core.pause(slot);
+  }
+
+  /** Resumes a paused VM where it was (an idle VM goes back to waiting for its timer). */
+  resume(id: number): void {
+    const slot = this.#slot("resume", id);
+    const s = this.#core.table.state[slot]!;
+    if (s !== VmState.Paused) throw new VmStateError("resume", id, vmStateName(s));
+    this.#core.resume(slot);
+    this.#poke();
+  }
+
+  /** Stops a live VM for good and frees its memory; its console and stats stay until removed. */
+  kill(id: number): void {
+    const slot = this.#slot("kill", id);
+    const s = this.#core.table.state[slot]!;
+    if (isFinalState(s)) throw new VmStateError("kill", id, vmStateName(s));
+    this.#core.kill(slot);
+  }
+
+  /** Forgets a stopped VM (exited, faulted or killed): its id becomes unknown. */
+  remove(id: number): void {
+    const slot = this.#slot("remove", id);
+    const s = this.#core.table.state[slot]!;
+    if (!isFinalState(s)) throw new VmStateError("remove", id, vmStateName(s));
+    this.console.release(slot);
+    this.#core.table.free(slot);
+  }
+
+  /** Resolves when the VM stops for good (at once if it already has). */
+  wait(id: number): Promise<VmExit> {
+    const slot = this.#slot("wait for", id);
+    if (isFinalState(this.#core.table.state[slot]!)) return Promise.resolve(this.#exitOf(slot));
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(slot);
+      if (list) list.push(resolve);
+      else this.#waiters.set(slot, [resolve]);
+    });
+  }
+
+  /**
+   * Raises interrupt `line` (0..31) on a VM. Returns false if the VM has
+   * stopped. See kernel/ISA.md for batched and immediate delivery.
+   */
+  raise(id: number, line: number): boolean {
+    const slot = this.#slot("interrupt", id);
+    if (!(Number.isInteger(line) && line >= 0 && line <= 31)) {
+      throw new BadOptionError(`interrupt VM ${id}`, `line ${line} is not in 0..31`);
+    }
+    const ok = this.#core.raise(slot, line);
+    this.#poke();
+    return ok;
+  }
+
+  /**
+   * Attaches a device back-end to the port bus (ports must be free; the
+   * console holds 0x100-0x107). Devices raise interrupts with
+   * {@linkcode Kernel.raise}.
+   */
+  attach(device: PortDevice): void {
+    this.#core.bus.attach(device);
+  }
+
+  // ---- inspection ---------------------------------------------------------
+
+  /** Ids of every VM held, in creation order. */
+  ids(): number[] {
+    const t = this.#core.table;
+    return t.slots().map((s) => t.id[s]!).sort((a, b) => a - b);
+  }
+
+  /** A snapshot of every VM held, in creation order. */
+  list(): VmInfo[] {
+    return this.ids().map((id) => this.inspect(id));
+  }
+
+  /** A snapshot of one VM. */
+  inspect(id: number): VmInfo {
+    const slot = this.#slot("inspect", id);
+    const t = this.#core.table;
+    const state = t.state[slot]!;
+    const space = t.spaces[slot];
+    const info: VmInfo = {
+      id,
+      name: t.names[slot] ?? `vm${id}`,
+      state: vmStateName(state),
+      memSize: t.memSize[slot]!,
+      residentPages: space ? space.mappedPages() : 0,
+      pending: t.pending[slot]! >>> 0,
+      stats: this.#statsOf(slot),
+    };
+    if (state === VmState.Exited) info.exitCode = t.exitCode[slot]!;
+    const fault = t.faults.get(slot);
+    if (fault) info.fault = { ...fault };
+    const cpu = t.cpus[slot];
+    if (cpu) {
+      const r = cpu.regs;
+      info.registers = {
+        eax: r[0]! >>> 0,
+        ecx: r[1]! >>> 0,
+        edx: r[2]! >>> 0,
+        ebx: r[3]! >>> 0,
+        esp: r[4]! >>> 0,
+        ebp: r[5]! >>> 0,
+        esi: r[6]! >>> 0,
+        edi: r[7]! >>> 0,
+        eip: cpu.eip >>> 0,
+        eflags: cpu.eflags >>> 0,
+      };
+    }
+    return info;
+  }
+
+  /** The console output a VM retains (its last `consoleRingBytes` bytes). */
+  consoleOutput(id: number): Uint8Array {
+    return this.console.output(this.#slot("read console of", id));
+  }
+
+  /** The retained console output as UTF-8 text. */
+  consoleText(id: number): string {
+    return new TextDecoder().decode(this.consoleOutput(id));
+  }
+
+  /** Kernel-wide counters. */
+  stats(): KernelStats {
+    const core = this.#core;
+    const t = core.table;
+    const vms = { total: t.count } as KernelStats["vms"];
+    for (let s = 0; s < VM_STATE_COUNT; s++) vms[vmStateName(s)] = t.byState[s]!;
+    return {
+      clock: core.config.clock.kind,
+      interruptMode: core.config.interrupts,
+      quantum: core.config.quantum,
+      timeMicros: core.config.clock.micros(),
+      contextSwitches: core.switches,
+      quanta: core.quanta,
+      instructions: core.instructions,
+      runQueue: core.config.scheduler.length,
+      timers: core.timers.size,
+      vms,
+      vmsCreated: this.#nextId - 1,
+      interrupts: {
+        raised: core.raisedTotal,
+        delivered: core.deliveredTotal,
+        batches: core.batchesTotal,
+      },
+      framesInUse: this.phys.framesInUse,
+      framesTotal: this.phys.framesTotal,
+    };
+  }
+
+  // ---- running ------------------------------------------------------------
+
+  /**
+   * Runs VMs until none can make progress without an outside event (every VM
+   * stopped, or idle with no timer), yielding to the event loop between
+   * slices. On the deterministic clock idle time is skipped; on the real clock
+   * it is slept through. Only one run loop runs at a time: a second call
+   * returns the running loop's promise.
+   */
+  run(options: RunOptions = {}): Promise<void> {
+    this.#running ??= this.#loop(options).finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  /**
+   * Runs synchronously, without yielding, for at most `maxQuanta` quanta (all
+   * of them by default). Returns "more" (VMs still ready), "sleep" (only
+   * future timers, real clock) or "quiescent". For benchmarks and tests.
+   */
+  runSync(maxQuanta = Infinity): "more" | "sleep" | "quiescent" {
+    if (this.#running) {
+      throw new KernelError("busy", "Cannot run kernel synchronously: its run loop is running");
+    }
+    const r = this.#core.runSlice(Infinity, maxQuanta);
+    return r === SliceResult.More ? "more" : r === SliceResult.Sleep ? "sleep" : "quiescent";
+  }
+
+  async #loop(options: RunOptions): Promise<void> {
+    const core = this.#core;
+    const signal = options.signal;
+    for (;;) {
+      if (signal?.aborted) return;
+      const r = core.runSlice(this.#sliceMs);
+      if (r === SliceResult.More) {
+        await yieldToEventLoop();
+        continue;
+      }
+      if (r === SliceResult.Quiescent && !options.forever) return;
+      const ticks = core.ticksToNextTimer();
+      const ms = ticks === Infinity ? Infinity : ticks / core.config.clock.ticksPerMicro / 1000;
+      await this.#sleep(ms, signal);
+    }
+  }
+
+  /** Sleeps `ms` (Infinity: until poked), or until poked or aborted. */
+  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        this.#wakeUp = null;
+        resolve();
+      };
+      if (ms !== Infinity) timer = setTimeout(done, Math.max(0, Math.ceil(ms)));
+      signal?.addEventListener("abort", done);
+      this.#wakeUp = done;
+    });
+  }
+
+  /** Wakes a sleeping run loop (a VM may have become ready). */
+  #poke(): void {
+    this.#wakeUp?.();
+  }
+
+  // ---- helpers ------------------------------------------------------------
+
+  #slot(action: string, id: number): number {
+    const slot = this.#core.table.slotOf(id);
+    if (slot < 0) throw new UnknownVmError(action, id);
+    return slot;
+  }
+
+  #checkMemory(bytes: number): number {
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new MemoryLimitError(
+        bytes,
+        this.#maxVmMemory,
+        `memory size ${bytes} is not a positive integer`,
+      );
+    }
+    const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
+    if (size > this.#maxVmMemory) throw new MemoryLimitError(size, this.#maxVmMemory);
+    if (size < P.MIN_VM_MEMORY) {
+      throw new MemoryLimitError(
+        size,
+        this.#maxVmMemory,
+        `memory of ${size} bytes is below the minimum of ${P.MIN_VM_MEMORY} bytes`,
+      );
+    }
+    return size;
+  }
+
+  #statsOf(slot: number): VmStats {
+    const t = this.#core.table;
+    const clock = this.#core.config.clock;
+    let idle = t.idleTicks[slot]!;
+    if (t.state[slot] === VmState.Idle) idle += clock.now() - t.idleSince[slot]!;
+    const c = this.console.counts(slot);
+    return {
+      instructions: t.instructions[slot]!,
+      quanta: t.quanta[slot]!,
+      interruptsRaised: t.raised[slot]!,
+      interruptsDelivered: t.delivered[slot]!,
+      batches: t.batches[slot]!,
+      idleMicros: Math.floor(idle / clock.ticksPerMicro),
+      faults: t.state[slot] === VmState.Faulted ? 1 : 0,
+      consoleBytes: c.written,
+      consoleDropped: c.dropped,
+    };
+  }
+
+  #exitOf(slot: number): VmExit {
+    const t = this.#core.table;
+    const s = t.state[slot]!;
+    const exit: VmExit = {
+      id: t.id[slot]!,
+      state: s === VmState.Exited ? "exited" : s === VmState.Faulted ? "faulted" : "killed",
+      code: s === VmState.Exited ? t.exitCode[slot]! : 0,
+    };
+    const f = t.faults.get(slot);
+    if (f) exit.fault = { ...f };
+    return exit;
+  }
+
+  #finished(slot: number): void {
+    const list = this.#waiters.get(slot);
+    if (!list) return;
+    this.#waiters.delete(slot);
+    const exit = this.#exitOf(slot);
+    for (const resolve of list) resolve(exit);
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * The conformance case generator: from a seed, a short random program of "units" drawn from
+ * every instruction group (a unit is one tested instruction plus the MOVs that load its
+ * operands, or a whole jump/call/enter construct), a random initial state (registers with edge
+ * values, arithmetic flags and DF, a data page of random bytes with edge values poked in), and
+ * for every instruction the set of flags that Intel leaves undefined at that point.
+ *
+ * Memory operands address the data page or the stack near ESP; ESP is tracked exactly; all
+ * control flow is forward, so every case ends at the epilogue right after its code, or at a
+ * fault the generator put there on purpose (divide error, invalid opcode).
+ *
+ * @module
+ */
+
+import { Builder, type Insn } from "./_builder.ts";
+import { genAlu, genTest, genUnary } from "./_alu.ts";
+import { genBitScan, genBitTest, genBswap, genCmpxchg8b, genExchangeOps } from "./_bits.ts";
+import { genCmov, genConvert, genLea, genMov, genMovExtend, genSetcc, genXchg } from "./_data.ts";
+import { genCall, genJcc, genJmp, genLoop } from "./_flow.ts";
+import { genFlagOps, genLockInvalid, genNop } from "./_misc.ts";
+import { genDiv, genDivFault, genMul } from "./_muldiv.ts";
+import { genDoubleShift, genShift } from "./_shift.ts";
+import { genEnterLeave, genPushAll, genPushFlags, genPushPop } from "./_stack.ts";
+import { genString } from "./_string.ts";
+import { value } from "./_operands.ts";
+import { ARITH, CODE_SIZE, DF, type Poke, STACK_TOP } from "./layout.ts";
+import { Prng } from "./prng.ts";
+
+export type { Insn } from "./_builder.ts";
+
+/**
+ * How a group's units may be placed: "plain" ones also fill jump shadows, call bodies and ENTER
+ * frames; "stack" ones move ESP; "flow" ones jump; "terminal" ones end the case with a fault.
+ */
+export type GroupKind = "plain" | "stack" | "flow" | "terminal";
+
+/** An instruction group of the generator. */
+export interface Group {
+  /** Name used by `--groups`. */
+  name: string;
+  /** Where its units may go. */
+  kind: GroupKind;
+  /** Relative frequency. */
+  weight: number;
+  /** Emits one unit. */
+  gen: (b: Builder) => void;
+}
+
+/** Every group, with its weight. */
+export const GROUPS: readonly Group[] = [
+  { name: "alu", kind: "plain", weight: 100, gen: genAlu },
+  { name: "test", kind: "plain", weight: 25, gen: genTest },
+  { name: "unary", kind: "plain", weight: 40, gen: genUnary },
+  { name: "mul", kind: "plain", weight: 40, gen: genMul },
+  { name: "div", kind: "plain", weight: 40, gen: genDiv },
+  { name: "div-fault", kind: "terminal", weight: 6, gen: genDivFault },
+  { name: "shift", kind: "plain", weight: 80, gen: genShift },
+  { name: "shxd", kind: "plain", weight: 35, gen: genDoubleShift },
+  { name: "bt", kind: "plain", weight: 40, gen: genBitTest },
+  { name: "bitscan", kind: "plain", weight: 25, gen: genBitScan },
+  { name: "bswap", kind: "plain", weight: 8, gen: genBswap },
+  { name: "xadd-cmpxchg", kind: "plain", weight: 30, gen: genExchangeOps },
+  { name: "cmpxchg8b", kind: "plain", weight: 12, gen: genCmpxchg8b },
+  { name: "mov", kind: "plain", weight: 60, gen: genMov },
+  { name: "movx", kind: "plain", weight: 25, gen: genMovExtend },
+  { name: "lea", kind: "plain", weight: 25, gen: genLea },
+  { name: "xchg", kind: "plain", weight: 20, gen: genXchg },
+  { name: "convert", kind: "plain", weight: 15, gen: genConvert },
+  { name: "setcc", kind: "plain", weight: 25, gen: genSetcc },
+  { name: "cmov", kind: "plain", weight: 25, gen: genCmov },
+  { name: "flags", kind: "plain", weight: 30, gen: genFlagOps },
+  { name: "nop", kind: "plain", weight: 10, gen: genNop },
+  { name: "string", kind: "plain", weight: 50, gen: genString },
+  { name: "push-pop", kind: "stack", weight: 50, gen: genPushPop },
+  { name: "pushad", kind: "stack", weight: 12, gen: genPushAll },
+  { name: "pushf", kind: "stack", weight: 20, gen: genPushFlags },
+  { name: "enter-leave", kind: "stack", weight: 20, gen: genEnterLeave },
+  { name: "jcc", kind: "flow", weight: 40, gen: genJcc },
+  { name: "jmp", kind: "flow", weight: 15, gen: genJmp },
+  { name: "loop", kind: "flow", weight: 20, gen: genLoop },
+  { name: "call", kind: "flow", weight: 20, gen: genCall },
+  { name: "lock-invalid", kind: "terminal", weight: 3, gen: genLockInvalid },
+];
+
+/** A tested instruction with its setup, or a whole jump/call/ENTER construct. */
+export interface Unit {
+  /** Group that made it. */
+  group: string;
+  /** Code offset of its first byte. */
+  start: number;
+  /** Code offset after its last byte. */
+  end: number;
+  /** Its instructions. */
+  insns: Insn[];
+  /** Flags undefined after it. */
+  undefAfter: number;
+}
+
+/** One conformance case: initial state and code. */
+export interface Case {
+  /** The seed it was generated from. */
+  seed: number;
+  /** Initial EAX ECX EDX EBX ESP EBP ESI EDI (unsigned). */
+  regs: number[];
+  /** Initial arithmetic flags and DF. */
+  eflags: number;
+  /** Seed of the random data region. */
+  memSeed: number;
+  /** Bytes poked over the random data. */
+  pokes: Poke[];
+  /** The code. */
+  code: Uint8Array;
+  /** Its units, in order. */
+  units: Unit[];
+  /** Flags undefined at the end. */
+  undefAfter: number;
+}
+
+/** Options of {@linkcode generateCase}. */
+export interface GenOptions {
+  /** Only these groups (names of {@linkcode GROUPS}); default all. */
+  groups?: readonly string[];
+  /** Most units per case (default 6). */
+  maxUnits?: number;
+  /** Avoid the one IDIV that crashes qemu-i386 itself (for runs against qemu). */
+  qemuSafe?: boolean;
+}
+
+/** Throws unless every name is a group. */
+export function checkGroups(names: readonly string[]): void {
+  for (const n of names) {
+    if (!GROUPS.some((g) => g.name === n)) {
+      throw new Error(
+        `Cannot select group "${n}": known groups are ${GROUPS.map((g) => g.name).join(", ")}`,
+      );
+    }
+  }
+}
+
+/**
+ * Generates the case for `seed`. The same seed and options always give the same case.
+ *
+ * @example
+ * ```ts
+ * import { generateCase } from "./gen.ts";
+ * const c = generateCase(7, { groups: ["alu"] });
+ * console.log(c.units.length > 0, c.code.length > 0); // true true
+ * ```
+ */
+export function generateCase(seed: number, options: GenOptions = {}): Case {
+  const r = new Prng(seed);
+  const chosen = options.groups?.length
+    ? GROUPS.filter((g) => options.groups!.includes(g.name))
+    : GROUPS;
+  if (!chosen.length) throw new Error("Cannot generate a case: no group selected");
+  const plainChosen = chosen.filter((g) => g.kind === "plain");
+  const plain = plainChosen.length ? plainChosen : GROUPS.filter((g) => g.kind === "plain");
+  const regs: number[] = [];
+  for (let i = 0; i < 8; i++) regs.push(value(r, 4));
+  regs[4] = STACK_TOP + (r.chance(0.1) ? r.range(-3, 3) : 0);
+  const eflags = (r.u32() & ARITH) | (r.chance(0.25) ? DF : 0);
+  const memSeed = r.u32();
+  const b = new Builder(r, regs[4]!);
+  b.qemuSafe = options.qemuSafe ?? false;
+  b.fill = (count) => {
+    for (let i = 0; i < count; i++) r.pick(plain).gen(b);
+  };
+  const units: Unit[] = [];
+  const n = r.range(1, options.maxUnits ?? 6);
+  const weights = chosen.map((g) => g.weight);
+  for (let k = 0; k < n; k++) {
+    const g = chosen[r.weighted(weights)]!;
+    const start = b.bytes.length, first = b.insns.length;
+    g.gen(b);
+    units.push({
+      group: g.name,
+      start,
+      end: b.bytes.length,
+      insns: b.insns.slice(first),
+      undefAfter: b.undef,
+    });
+    if (g.kind === "terminal") break;
+  }
+  if (b.bytes.length > CODE_SIZE - 16) {
+    throw new Error("Cannot generate a case: code too long (generator bug)");
+  }
+  const code = new Uint8Array(b.bytes);
+  // Jumps were patched after they were emitted: take every instruction's final bytes.
+  for (const i of b.insns) i.bytes = Array.from(code.subarray(i.offset, i.offset + i.bytes.length));
+  return {
+    seed,
+    regs,
+    eflags,
+    memSeed,
+    pokes: b.pokes,
+    code,
+    units,
+    undefAfter: b.undef,
+  };
+}
+
+/**
+ * The case made of the first `count` units of `c` (same initial state): used to find the first
+ * unit whose result differs.
+ *
+ * @example
+ * ```ts
+ * import { generateCase, truncateCase } from "./gen.ts";
+ * const c = generateCase(1);
+ * console.log(truncateCase(c, 0).code.length); // 0
+ * ```
+ */
+export function truncateCase(c: Case, count: number): Case {
+  const units = c.units.slice(0, count);
+  const end = units.length ? units[units.length - 1]!.end : 0;
+  return {
+    ...c,
+    code: c.code.slice(0, end),
+    units,
+    undefAfter: units.length ? units[units.length - 1]!.undefAfter : 0,
+  };
+}
+
+/**
+ * The instruction of `c` starting at code offset `offset`, if any.
+ *
+ * @example
+ * ```ts
+ * import { generateCase, insnAt } from "./gen.ts";
+ * const c = generateCase(3);
+ * console.log(insnAt(c, 0)?.offset); // 0
+ * ```
+ */
+export function insnAt(c: Case, offset: number): Insn | undefined {
+  for (const u of c.units) {
+    if (offset < u.start || offset >= u.end) continue;
+    for (const i of u.insns) if (i.offset === offset) return i;
+  }
+  return undefined;
+}
+
+/**
+ * A listing of the case: offset, bytes in hex, text, and the flags undefined before each
+ * instruction.
+ *
+ * @example
+ * ```ts
+ * import { generateCase, listing } from "./gen.ts";
+ * console.log(listing(generateCase(5)));
+ * ```
+ */
+export function listing(c: Case): string {
+  const lines: string[] = [];
+  for (const [k, u] of c.units.entries()) {
+    lines.push(`  ; unit ${k} (${u.group})`);
+    for (const i of u.insns) {
+      const hexBytes = i.bytes.map((x) => (x & 0xff).toString(16).padStart(2, "0")).join(" ");
+      lines.push(`  ${i.offset.toString(16).padStart(4, "0")}: ${hexBytes.padEnd(36)} ${i.text}`);
+    }
+  }
+  return lines.join("\n");
+}
