@@ -14,6 +14,7 @@
 
 import type { Clock } from "./clock.ts";
 import type { ConsoleDevice } from "../devices/console.ts";
+import type { Device, DeviceHost } from "../devices/device.ts";
 import { FAULT_BYTES, SLICE_CHECK_INSTRUCTIONS, SLICE_CHECK_QUANTA } from "./params.ts";
 import { demandZero, instructionBytes, writeGuest } from "./guest_memory.ts";
 import { CoreGuestPort, ioStart } from "./guest_port.ts";
@@ -144,6 +145,10 @@ export class KernelCore {
   /** Called when a VM stops for good (exit, fault, kill). */
   onFinish: FinishListener = () => {};
 
+  #devices: Device[] = [];
+  #timed: Device[] = [];
+  // INVARIANT: #devDeadline <= every timed device's nextDeadline() (recomputed after advance).
+  #devDeadline = Infinity;
   #last = -1;
   #preempt = false;
   #action = 0; // 1 = pause, 2 = kill the current VM at its next exit
@@ -162,6 +167,39 @@ export class KernelCore {
     this.#tsc = clock.kind === "deterministic"
       ? () => clock.now() + (this.#cpu ? this.#cpu.instructions - this.#runBase : 0)
       : () => clock.now();
+  }
+
+  // ---- devices ------------------------------------------------------------
+
+  /** Attaches a device: its ports (if any) to the bus, its hooks to the run loop. */
+  addDevice(device: Device, host: DeviceHost): void {
+    if (device.size > 0) this.bus.attach(device);
+    this.#devices.push(device);
+    if (device.nextDeadline) this.#timed.push(device);
+    device.bind?.(host);
+    this.refreshDeviceDeadline();
+  }
+
+  /** Re-reads the devices' deadlines (a device's moved earlier). */
+  refreshDeviceDeadline(): void {
+    let d = Infinity;
+    for (const dev of this.#timed) d = Math.min(d, dev.nextDeadline!());
+    this.#devDeadline = d;
+  }
+
+  /** Tells every device that a VM was created in `slot`. */
+  vmCreated(slot: number, id: number): void {
+    for (const d of this.#devices) d.vmCreated?.(slot, id);
+  }
+
+  #serviceDevices(now: number): void {
+    for (const d of this.#timed) if (d.nextDeadline!() <= now) d.advance?.(now);
+    this.refreshDeviceDeadline();
+  }
+
+  #devicesBusy(): boolean {
+    for (const d of this.#devices) if (d.busy?.()) return true;
+    return false;
   }
 
   /** The RDTSC source to give each CPU. */
@@ -262,17 +300,27 @@ export class KernelCore {
     let n = 0;
     let checked = this.instructions;
     for (;;) {
+      if (this.#devDeadline <= clock.now()) this.#serviceDevices(clock.now());
       if (timers.size > 0) this.#expireTimers(clock.now());
       const slot = sched.next();
       if (slot < 0) {
-        if (timers.size === 0) return SliceResult.Quiescent;
+        const next = Math.min(
+          timers.size > 0 ? timers.peekDeadline() : Infinity,
+          this.#devDeadline,
+        );
+        if (next === Infinity) {
+          return this.#devicesBusy() ? SliceResult.Sleep : SliceResult.Quiescent;
+        }
         if (clock.kind !== "deterministic") return SliceResult.Sleep;
-        clock.skipTo(timers.peekDeadline());
+        clock.skipTo(Math.max(next, clock.now()));
         continue;
       }
       this.#runQuantum(slot);
       if (++n >= maxQuanta) {
-        return sched.length > 0 || timers.size > 0 ? SliceResult.More : SliceResult.Quiescent;
+        return sched.length > 0 || timers.size > 0 || this.#devDeadline < Infinity ||
+            this.#devicesBusy()
+          ? SliceResult.More
+          : SliceResult.Quiescent;
       }
       // Reading the host clock costs about as much as a switch: look only every so often.
       if (
@@ -284,10 +332,13 @@ export class KernelCore {
     }
   }
 
-  /** Ticks until the earliest timer (0 if due), or Infinity when none is armed. */
+  /** Ticks until the earliest VM timer or device deadline (0 if due), or Infinity. */
   ticksToNextTimer(): number {
-    if (this.timers.size === 0) return Infinity;
-    return Math.max(0, this.timers.peekDeadline() - this.config.clock.now());
+    const next = Math.min(
+      this.timers.size > 0 ? this.timers.peekDeadline() : Infinity,
+      this.#devDeadline,
+    );
+    return next === Infinity ? Infinity : Math.max(0, next - this.config.clock.now());
   }
 
   #expireTimers(now: number): void {
@@ -609,6 +660,7 @@ export class KernelCore {
     t.spaces[slot] = null;
     t.cpus[slot] = null;
     this.config.console.flush(slot, t.id[slot]!);
+    for (const d of this.#devices) d.vmFinished?.(slot);
     this.onFinish(slot);
   }
 }

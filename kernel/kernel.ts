@@ -31,7 +31,8 @@ import { type ImageSource, loadImage } from "./image.ts";
 import { VREG, VREGS_ADDRESS, VREGS_VERSION } from "./layout.ts";
 import { AddressSpace, PAGE_SIZE, PhysicalMemory } from "./memory/mod.ts";
 import * as P from "./params.ts";
-import type { PortDevice } from "./ports.ts";
+import type { Device, DeviceHost } from "../devices/device.ts";
+import { readGuest, writeGuest } from "./guest_memory.ts";
 import { RoundRobinScheduler, type Scheduler } from "./scheduler.ts";
 import type { KernelStats, VmExit, VmInfo, VmStats } from "./vm_info.ts";
 import { isFinalState, VM_STATE_COUNT, VmState, vmStateName } from "./vm_state.ts";
@@ -234,6 +235,7 @@ export class Kernel {
     v.setUint32(base + VREG.MEM_SIZE, memSize % 0x1_0000_0000, true);
     v.setUint32(base + VREG.CPU_KHZ, this.#cpuKhz, true);
     v.setUint32(base + VREG.QUANTUM, core.config.quantum, true);
+    core.vmCreated(slot, id);
     if (options.start) this.start(id);
     return id;
   }
@@ -309,12 +311,50 @@ export class Kernel {
   }
 
   /**
-   * Attaches a device back-end to the port bus (ports must be free; the
-   * console holds 0x100-0x107). Devices raise interrupts with
-   * {@linkcode Kernel.raise}.
+   * Attaches a device back-end: its ports to the bus (they must be free; the
+   * console holds 0x100-0x107) and its hooks (deadlines, VM lifecycle) to the
+   * run loop. The device reaches the kernel only through the
+   * {@linkcode DeviceHost} it is bound to.
    */
-  attach(device: PortDevice): void {
-    this.#core.bus.attach(device);
+  attach(device: Device): void {
+    this.#core.addDevice(device, this.#host());
+  }
+
+  #deviceHost: DeviceHost | null = null;
+
+  #host(): DeviceHost {
+    if (this.#deviceHost) return this.#deviceHost;
+    const core = this.#core, t = core.table, clock = core.config.clock;
+    const live = (slot: number) =>
+      slot >= 0 && slot < t.capacity && t.spaces[slot] != null && !isFinalState(t.state[slot]!);
+    this.#deviceHost = {
+      now: () => clock.now(),
+      ticksPerMicro: clock.ticksPerMicro,
+      raise: (slot, line) => {
+        if (!live(slot)) return false;
+        const ok = core.raise(slot, line);
+        this.#poke();
+        return ok;
+      },
+      deadlineChanged: () => {
+        core.refreshDeviceDeadline();
+        this.#poke();
+      },
+      vmId: (slot) => live(slot) ? t.id[slot]! : -1,
+      slotOf: (id) => {
+        const slot = t.slotOf(id);
+        return live(slot) ? slot : -1;
+      },
+      readGuest: (slot, addr, length) =>
+        live(slot) ? readGuest(t.spaces[slot]!, addr, length) : null,
+      writeGuest: (slot, addr, bytes) =>
+        live(slot) ? writeGuest(t.spaces[slot]!, addr, bytes) : false,
+      setVreg: (slot, offset, value) => {
+        if (!live(slot) || offset < 0x30 || offset > 0xffc || (offset & 3)) return;
+        this.phys.i32[t.vregs[slot]! + (offset >>> 2)] = value;
+      },
+    };
+    return this.#deviceHost;
   }
 
   // ---- inspection ---------------------------------------------------------

@@ -38,6 +38,7 @@ export { RoundRobinScheduler, type Scheduler } from "./scheduler.ts";
 export { SlotDeque } from "./slot_deque.ts";
 export { TimerHeap } from "./timer_heap.ts";
 export { type GuestPort, PortBus, type PortDevice } from "./ports.ts";
+export type { Device, DeviceGuest, DeviceHost } from "../devices/device.ts";
 export { demandZero, instructionBytes, readGuest, writeGuest } from "./guest_memory.ts";
 export { Hypercall, NO_TIMEOUT, UNKNOWN_HYPERCALL } from "./hypercalls.ts";
 export { IMAGE_BASE, VREG, VREGS_ADDRESS, VREGS_VERSION } from "./layout.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Cpu, Stop } from "../../kernel/cpu/mod.ts";
+import { Cpu, jitSetting, Stop } from "../../kernel/cpu/mod.ts";
 import { AddressSpace, PhysicalMemory } from "../../kernel/memory/mod.ts";
 import type { Case } from "./gen.ts";
 import { CODE_BASE, CODE_SIZE, DATA_BASE, DATA_SIZE, FIXED_BITS, SPACE_SIZE } from "./layout.ts";
@@ -36,7 +36,7 @@ export class OurEngine implements Engine {
     this.#mem = new AddressSpace(new PhysicalMemory({ initialFrames: 16 }), SPACE_SIZE);
     this.#mem.allocate(CODE_BASE, CODE_SIZE, true);
     this.#mem.allocate(DATA_BASE, DATA_SIZE, true);
-    this.#cpu = new Cpu(this.#mem);
+    this.#cpu = new Cpu(this.#mem, jitSetting(Deno.env.get("DENALI_JIT")));
   }
 
   /** Runs one case from its initial data region. */

@@ -40,6 +40,8 @@ export interface TranslationCacheOptions {
   maxBytes?: number;
   /** Most translations kept (default 16384). */
   maxEntries?: number;
+  /** Most translations kept for one entry address (default 8): bounds a lookup's cost. */
+  maxPerEntry?: number;
 }
 
 /** Counters of a {@linkcode TranslationCache}. */
@@ -72,6 +74,7 @@ export class TranslationCache {
   readonly #lru = new Set<Translation>();
   readonly #maxBytes: number;
   readonly #maxEntries: number;
+  readonly #maxPerEntry: number;
   #bytes = 0;
   #hits = 0;
   #misses = 0;
@@ -81,6 +84,7 @@ export class TranslationCache {
   constructor(options: TranslationCacheOptions = {}) {
     this.#maxBytes = options.maxBytes ?? 32 << 20;
     this.#maxEntries = options.maxEntries ?? 16384;
+    this.#maxPerEntry = Math.max(1, options.maxPerEntry ?? 8);
   }
 
   /** A translation for the code at `entry` whose bytes `mem` holds exactly, or null. */
@@ -103,7 +107,12 @@ export class TranslationCache {
   /** Adds a translation, evicting the least recently used ones beyond the bounds. */
   add(t: Translation): void {
     const list = this.#byEntry.get(t.entry);
-    if (list) list.push(t);
+    if (list && list.length >= this.#maxPerEntry) {
+      this.#remove(list[0]!);
+      this.#evictions++;
+    }
+    const now = this.#byEntry.get(t.entry);
+    if (now) now.push(t);
     else this.#byEntry.set(t.entry, [t]);
     this.#lru.add(t);
     this.#bytes += t.size;

@@ -66,8 +66,8 @@ export function nativeSpec(i: Insn): OpSpec | null {
 
 /**
  * Flags live after each instruction of a block: backward from the block's
- * end (where every flag is live), an instruction that can fault or runs
- * through its handler reads them all.
+ * end and from every branch (where every flag is live), an instruction that
+ * can fault or runs through its handler reads them all.
  *
  * @example
  * ```ts
@@ -79,8 +79,10 @@ export function flagLiveness(insns: Insn[]): number[] {
   const after = new Array<number>(insns.length);
   let live = ALL;
   for (let j = insns.length - 1; j >= 0; j--) {
-    after[j] = live;
     const i = insns[j]!, s = nativeSpec(i);
+    // A branch may leave the block: whoever runs next may read any flag.
+    if (s !== null && s.branch) live = ALL;
+    after[j] = live;
     if (s === null || s.faults(i)) live = ALL;
     else live = s.use(i, live) | (live & ~s.def(i));
   }
