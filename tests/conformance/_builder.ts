@@ -31,6 +31,11 @@ export interface Insn {
   text: string;
   /** Flags that are undefined when it starts (for comparing a fault at this instruction). */
   undefBefore: number;
+  /**
+   * Several memory accesses in an order the architecture does not fix (PUSHAD, POPAD): which
+   * one faults first, and so the reported fault address, is the CPU's choice.
+   */
+  anyFaultAddress?: boolean;
 }
 
 /** Flag effects of an instruction. */
@@ -242,13 +247,16 @@ export function pickSize(r: Prng, byte = true): number {
 
 /**
  * Prefix bytes for an instruction: 0x66 for 16-bit operands, LOCK when asked, now and then a
- * harmless segment override (DS, ES, SS) on a memory operand; in random order.
+ * harmless segment override (DS, ES, SS) or a redundant prefix; in random order.
  */
 export function prefixes(r: Prng, o: { size?: number; lock?: boolean; mem?: boolean }): number[] {
   const out: number[] = [];
   if (o.size === 2) out.push(0x66);
   if (o.lock) out.push(0xf0);
   if (o.mem && r.chance(0.05)) out.push(r.pick([0x3e, 0x26, 0x36]));
+  // Now and then a redundant prefix: a second 0x66, a 0x66 on a byte operation, or a DS override
+  // where there is no memory operand.
+  if (r.chance(0.03)) out.push(o.size === 2 || (o.size === 1 && r.chance(0.5)) ? 0x66 : 0x3e);
   for (let i = out.length - 1; i > 0; i--) {
     const j = r.below(i + 1);
     [out[i], out[j]] = [out[j]!, out[i]!];

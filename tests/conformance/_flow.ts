@@ -9,7 +9,7 @@
 
 import { CODE_BASE, hex, ZF } from "./layout.ts";
 import { type Builder, CC_NAMES, CC_READS, ECX, type Insn, le, R32 } from "./_builder.ts";
-import { pickReg, setReg } from "./_operands.ts";
+import { memOp, pickReg, setReg } from "./_operands.ts";
 import { genAlu } from "./_alu.ts";
 
 /** Up to three filler units after a jump; at most `limit` bytes (127 for rel8). */
@@ -43,29 +43,51 @@ export function genJcc(b: Builder): void {
   const cc = r.below(16);
   const long = r.chance(0.3);
   b.need(CC_READS[cc]!);
-  const j = b.emit(long ? [0x0f, 0x80 + cc, 0, 0, 0, 0] : [0x70 + cc, 0], "", {
+  // Branch hints (2E not taken, 3E taken) are segment prefixes that real CPUs ignore.
+  const hint = r.chance(0.1) ? [r.pick([0x2e, 0x3e])] : [];
+  const j = b.emit([...hint, ...(long ? [0x0f, 0x80 + cc, 0, 0, 0, 0] : [0x70 + cc, 0])], "", {
     read: CC_READS[cc]!,
   });
   const undefAtJump = b.undef;
   filler(b, long ? 1 << 20 : 127);
   const disp = land(b, j, long ? 4 : 1);
-  j.text = `j${CC_NAMES[cc]} ${long ? "rel32" : "rel8"} +${hex(disp)}`;
+  j.text = `${hint.length ? `(hint ${hex(hint[0]!)}) ` : ""}j${CC_NAMES[cc]} ${
+    long ? "rel32" : "rel8"
+  } +${hex(disp)}`;
   b.undef |= undefAtJump;
 }
 
-/** JMP rel8/rel32/register forward over filler that never runs. */
+/**
+ * An indirect target: MOV of a placeholder into a register, or into a memory operand; returns
+ * the operand's ModRM builder and text, and a function that stores the final target.
+ */
+function indirect(b: Builder): [(reg: number) => number[], string, (target: number) => void] {
+  if (b.r.chance(0.5)) {
+    const reg = pickReg(b, 4, true);
+    const mov = b.emit([0xb8 + reg, 0, 0, 0, 0], "");
+    return [(x) => [0xc0 | (x << 3) | reg], R32[reg]!, (t) => {
+      b.patch(mov.offset + 1, t, 4);
+      mov.text = `mov ${R32[reg]}, ${hex(t)}`;
+    }];
+  }
+  const m = memOp(b, { size: 4 });
+  const st = b.emit([0xc7, 0x05, ...le(m.addr, 4), 0, 0, 0, 0], "");
+  return [m.modrm, m.text, (t) => {
+    b.patch(st.offset + 6, t, 4);
+    st.text = `mov dword [${hex(m.addr)}], ${hex(t)}`;
+  }];
+}
+
+/** JMP rel8/rel32/r/m forward over filler that never runs. */
 export function genJmp(b: Builder): void {
   const r = b.r;
   const undefAtJump = b.undef;
   const form = r.below(3);
   if (form === 2) {
-    const reg = pickReg(b, 4, true);
-    const mov = b.emit([0xb8 + reg, 0, 0, 0, 0], "");
-    b.emit([0xff, 0xe0 + reg], `jmp ${R32[reg]}`);
+    const [modrm, text, setTarget] = indirect(b);
+    b.emit([0xff, ...modrm(4)], `jmp ${text}`);
     filler(b, 1 << 20);
-    const target = CODE_BASE + b.bytes.length;
-    b.patch(mov.offset + 1, target, 4);
-    mov.text = `mov ${R32[reg]}, ${hex(target)}`;
+    setTarget(CODE_BASE + b.bytes.length);
   } else {
     const j = b.emit(form === 1 ? [0xe9, 0, 0, 0, 0] : [0xeb, 0], "");
     filler(b, form === 1 ? 1 << 20 : 127);
@@ -90,33 +112,25 @@ export function genLoop(b: Builder): void {
   b.undef |= undefAtJump;
 }
 
-/** CALL rel32 or CALL reg to a body ending in RET / RET imm16; JMP over the body after return. */
+/** CALL rel32 or CALL r/m to a body ending in RET / RET imm16; JMP over the body after return. */
 export function genCall(b: Builder): void {
   const r = b.r;
   const retImm = r.chance(0.3) ? r.pick([0, 2, 4, 8, 3]) : -1;
   if (!b.canPush(4) || !b.canPop(Math.max(retImm, 0))) return genAlu(b);
-  const viaReg = r.chance(0.25);
-  const reg = viaReg ? pickReg(b, 4, true) : -1;
-  const mov = viaReg ? b.emit([0xb8 + reg, 0, 0, 0, 0], "") : null;
-  const call = b.emit(
-    viaReg ? [0xff, 0xd0 + reg] : [0xe8, 0, 0, 0, 0],
-    viaReg ? `call ${R32[reg]}` : "",
-  );
+  const ind = r.chance(0.3) ? indirect(b) : null;
+  const call = b.emit(ind ? [0xff, ...ind[0](2)] : [0xe8, 0, 0, 0, 0], ind ? `call ${ind[1]}` : "");
   const over = b.emit([0xe9, 0, 0, 0, 0], "");
-  const body = b.bytes.length;
-  if (mov) {
-    b.patch(mov.offset + 1, CODE_BASE + body, 4);
-    mov.text = `mov ${R32[reg]}, ${hex(CODE_BASE + body)}`;
-  } else {
-    call.text = `call rel32 +${hex(land(b, call, 4))}`;
-  }
+  if (ind) ind[2](CODE_BASE + b.bytes.length);
+  else call.text = `call rel32 +${hex(land(b, call, 4))}`;
   b.esp -= 4;
   const guard: [number, number] = [b.esp, b.esp + 4];
   b.guarded.push(guard);
   b.fill(r.below(4));
   b.guarded.splice(b.guarded.indexOf(guard), 1);
-  if (retImm < 0) b.emit([0xc3], "ret");
-  else b.emit([0xc2, ...le(retImm, 2)], `ret ${hex(retImm)}`);
+  if (retImm < 0) {
+    if (r.chance(0.15)) b.emit([0xf3, 0xc3], "rep ret");
+    else b.emit([0xc3], "ret");
+  } else b.emit([0xc2, ...le(retImm, 2)], `ret ${hex(retImm)}`);
   b.esp += 4 + Math.max(retImm, 0);
   over.text = `jmp rel32 +${hex(land(b, over, 4))} (after the call returns)`;
 }

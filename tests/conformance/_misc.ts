@@ -45,13 +45,63 @@ export function genFlagOps(b: Builder): void {
 /** NOP, 66 NOP, and 0F 1F /0 with register or (never accessed) memory operands. */
 export function genNop(b: Builder): void {
   const r = b.r;
-  if (r.chance(0.3)) {
+  const x = r.below(10);
+  if (x < 2) {
     b.emit([...(r.chance(0.3) ? [0x66] : []), 0x90], "nop");
     return;
   }
+  if (x < 3) {
+    b.emit([0xf3, 0x90], "pause");
+    return;
+  }
+  // 0F 1F /0 mostly; the other hint NOPs (0F 18 prefetch, 0F 19, 0F 1C-1E) now and then.
+  const [opc, reg] = x < 8 ? [0x1f, 0] : r.pick(
+    [[0x18, r.below(4)], [0x19, r.below(8)], [0x1c, r.below(8)], [0x1d, r.below(8)], [
+      0x1e,
+      r.below(8),
+    ]] as const,
+  );
   const size = pickSize(r, false);
-  const rm = r.chance(0.8) ? memOp(b, { size, noAccess: true }) : regOp(r.below(8), size);
-  b.emit([...prefixes(r, { size }), 0x0f, 0x1f, ...rm.modrm(0)], `nop ${rm.text}`);
+  // PREFETCH (0F 18) only with a memory operand: its register form is #UD under qemu.
+  const rm = r.chance(0.8) || opc === 0x18
+    ? memOp(b, { size, noAccess: true })
+    : regOp(r.below(8), size);
+  const name = opc === 0x1f
+    ? "nop"
+    : opc === 0x18
+    ? `prefetch/${reg}`
+    : `hint-nop 0f ${opc.toString(16)} /${reg}`;
+  b.emit([...prefixes(r, { size }), 0x0f, opc, ...rm.modrm(reg)], `${name} ${rm.text}`);
+}
+
+/**
+ * An instruction that stops the case: INT3 (breakpoint, reported at the INT3), UD2
+ * (invalid-opcode), INT n (general-protection: there is no interrupt table) or an instruction
+ * longer than 15 bytes (general-protection).
+ */
+export function genTrap(b: Builder): void {
+  const r = b.r;
+  switch (r.below(4)) {
+    case 0:
+      b.emit([0xcc], "int3");
+      break;
+    case 1:
+      b.emit([0x0f, 0x0b], "ud2");
+      break;
+    case 2: {
+      let n = r.range(0x20, 0xff);
+      if (n === 0x80) n = 0x81;
+      b.emit([0xcd, n], `int 0x${n.toString(16)}`);
+      break;
+    }
+    default: {
+      const extra = r.range(15, 17);
+      b.emit(
+        [...new Array(extra).fill(0x66), 0x90],
+        `${extra} x 66 + nop (${extra + 1} bytes, too long)`,
+      );
+    }
+  }
 }
 
 /** LOCK ADD/OR/... on a register destination, or LOCK MOV: invalid-opcode. Ends the case. */
@@ -59,13 +109,17 @@ export function genLockInvalid(b: Builder): void {
   const r = b.r;
   const a = pickReg(b, 4, true), c = r.below(8);
   if (r.chance(0.5)) {
-    const op = r.pick([0, 1, 2, 3, 4, 5, 6]);
+    const op = r.below(7);
+    const name = ["add", "or", "adc", "sbb", "and", "sub", "xor"][op];
     b.emit(
       [0xf0, op * 8 + 1, 0xc0 | (c << 3) | a],
-      `lock (invalid) alu${op} ${regName(a, 4)}, ${regName(c, 4)}`,
+      `lock ${name} ${regName(a, 4)}, ${regName(c, 4)} (invalid: register destination)`,
     );
   } else {
     const m = memOp(b, { size: 4, reserve: 1 << EAX });
-    b.emit([0xf0, 0x89, ...m.modrm(EAX)], `lock (invalid) mov ${m.text}, eax`);
+    b.emit(
+      [0xf0, 0x89, ...m.modrm(EAX)],
+      `lock mov ${m.text}, eax (invalid: MOV cannot be locked)`,
+    );
   }
 }

@@ -136,6 +136,8 @@ export interface MemOptions {
   espBias?: number;
   /** The operand is never accessed (LEA, NOP): any address, no setup MOVs. */
   noAccess?: boolean;
+  /** Use exactly this address (page-fault cases) instead of choosing one. */
+  at?: number;
 }
 
 /** Picks a target address for a memory operand. */
@@ -167,7 +169,7 @@ function fitDisp(disp: number): number {
  */
 export function memOp(b: Builder, o: MemOptions): Operand {
   const r = b.r;
-  const addr = o.noAccess ? r.u32() : pickAddress(b, o);
+  const addr = o.at !== undefined ? o.at >>> 0 : o.noAccess ? r.u32() : pickAddress(b, o);
   const known = new Map<number, number>();
   known.set(ESP, (b.esp + (o.espBias ?? 0)) >>> 0);
   if (b.ebp !== null) known.set(EBP, b.ebp);

@@ -95,13 +95,12 @@ export function genEnterLeave(b: Builder): void {
   const r = b.r;
   if (b.avoid !== 1 << ESP) return genAlu(b);
   if (r.chance(0.2)) {
-    // LEAVE alone, from a frame pointer a little above ESP (16-bit LEAVE now and then).
+    // LEAVE alone, from a frame pointer a little above ESP. (The subset has no 16-bit LEAVE.)
     const k = r.range(0, 32);
-    const size = r.chance(0.85) ? 4 : 2;
-    if (!b.canPop(k + size)) return genAlu(b);
+    if (!b.canPop(k + 4)) return genAlu(b);
     setReg(b, EBP, 4, b.esp + k);
-    b.emit([...prefixes(r, { size }), 0xc9], `leave${size === 2 ? " (16-bit)" : ""}`);
-    b.esp += k + size;
+    b.emit([0xc9], "leave");
+    b.esp += k + 4;
     return;
   }
   const x = r.below(20);

@@ -17,9 +17,9 @@ export const DATA_BASE = 0x00300000;
 /** Bytes of the data region (data area, then the stack page). */
 export const DATA_SIZE = 0x2000;
 /** First byte of the stack page. */
-export const STACK_BASE = DATA_BASE + 0x1000;
+export const STACK_BASE: number = DATA_BASE + 0x1000;
 /** Initial ESP (before a small random misalignment). */
-export const STACK_TOP = DATA_BASE + 0x1800;
+export const STACK_TOP: number = DATA_BASE + 0x1800;
 /** Bytes of the guest address space of our CPU. */
 export const SPACE_SIZE = 4 * 1024 * 1024;
 

@@ -3,7 +3,7 @@
  * qemu-i386).
  *
  *   deno task conformance --seed S --cases N [--ref native|qemu] [--groups a,b] [--case K]
- *                         [--max-units U] [--keep-going] [--subject ours|native|qemu] [--list]
+ *                         [--max-units U] [--keep-going] [--subject ours,ours-jit,native,qemu] [--list]
  *
  * Prints progress on long runs, the first mismatch in detail (instruction bytes, a listing, and
  * both states), and a summary line; exits 1 on any mismatch, 2 when the reference cannot run.
@@ -18,7 +18,7 @@ import { caseSeed } from "./prng.ts";
 import { type EngineName, runConformance } from "./run.ts";
 
 const USAGE = `usage: deno task conformance [--seed S] [--cases N] [--ref native|qemu]
-  [--groups a,b,...] [--case K] [--max-units U] [--keep-going] [--subject ours|native|qemu] [--list]
+  [--groups a,b,...] [--skip a,b,...] [--case K] [--max-units U] [--keep-going] [--subject ours,ours-jit,native,qemu] [--list]
 groups: ${GROUPS.map((g) => g.name).join(" ")}`;
 
 function fail(message: string, code: number): never {
@@ -32,8 +32,9 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     cases: { type: "string", default: "10000" },
     ref: { type: "string", default: "native" },
-    subject: { type: "string", default: "ours" },
+    subject: { type: "string", default: "ours,ours-jit" },
     groups: { type: "string" },
+    skip: { type: "string" },
     case: { type: "string" },
     "max-units": { type: "string" },
     "keep-going": { type: "boolean", default: false },
@@ -57,16 +58,25 @@ const cases = int("cases", values.cases)!;
 const only = int("case", values.case);
 const maxUnits = int("max-units", values["max-units"]);
 const groups = values.groups?.split(",").filter((g) => g);
+const skip = values.skip?.split(",").filter((g) => g);
 if (values.ref !== "native" && values.ref !== "qemu") {
   fail(`Cannot use --ref ${values.ref}: use native or qemu`, 2);
 }
-if (!["ours", "native", "qemu"].includes(values.subject)) {
-  fail(`Cannot use --subject ${values.subject}: use ours, native or qemu`, 2);
+const subjects = values.subject.split(",").filter((s) => s) as EngineName[];
+for (const s of subjects) {
+  if (!["ours", "ours-jit", "native", "qemu"].includes(s)) {
+    fail(`Cannot use --subject ${s}: use ours, ours-jit, native or qemu (comma-separated)`, 2);
+  }
 }
 
 if (values.list) {
   // Print the generated case(s) without running them.
-  const gen = { ...(groups ? { groups } : {}), ...(maxUnits ? { maxUnits } : {}) };
+  const gen = {
+    ...(groups ? { groups } : {}),
+    ...(skip ? { skip } : {}),
+    ...(maxUnits ? { maxUnits } : {}),
+    qemuSafe: values.ref === "qemu" || subjects.includes("qemu"),
+  };
   const from = only ?? 0, to = only === undefined ? Math.min(cases, 20) : only + 1;
   for (let k = from; k < to; k++) {
     console.log(`case ${k}:\n${listing(generateCase(caseSeed(seed, k), gen))}`);
@@ -95,8 +105,9 @@ try {
     seed,
     cases,
     ref: values.ref,
-    subject: values.subject as EngineName,
+    subject: subjects,
     ...(groups ? { groups } : {}),
+    ...(skip ? { skip } : {}),
     ...(maxUnits ? { maxUnits } : {}),
     ...(only !== undefined ? { only } : {}),
     keepGoing: values["keep-going"],
@@ -104,6 +115,7 @@ try {
   });
 } catch (e) {
   if (e instanceof ReferenceUnavailable) fail(e.message, 2);
+  if (e instanceof Error && e.message.startsWith("Cannot")) fail(e.message, 2);
   throw e;
 }
 if (tty && summary.mismatches) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
@@ -113,6 +125,8 @@ const outcomes = [...summary.outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) 
   .join(", ");
 console.log(
   `conformance: ${summary.cases} cases, ${summary.mismatches} mismatches ` +
-    `(seed ${seed}, ${values.subject} vs ${values.ref}, ${secs} s; reference outcomes: ${outcomes})`,
+    `(seed ${seed}, ${
+      subjects.join("+")
+    } vs ${values.ref}, ${secs} s; reference outcomes: ${outcomes})`,
 );
 Deno.exit(summary.mismatches ? 1 : 0);

@@ -16,7 +16,15 @@ const CACHE = `${HERE}.cache`;
 const CFLAGS = ["-m32", "-O2", "-no-pie", "-fno-pie", "-Wall"];
 const CASE_TAG = 0xc0de0001, RESULT_TAG = 0x5e5a0001;
 
-/** Raised when the native toolchain or qemu is missing; the message says what to install. */
+/**
+ * Raised when the native toolchain or qemu is missing; the message says what to install.
+ *
+ * @example
+ * ```ts
+ * import { buildRunner, ReferenceUnavailable } from "./native.ts";
+ * try { await buildRunner(); } catch (e) { if (e instanceof ReferenceUnavailable) console.log(e.message); }
+ * ```
+ */
 export class ReferenceUnavailable extends Error {
   /** Builds the error. */
   constructor(message: string) {
@@ -118,7 +126,16 @@ class ByteReader {
   }
 }
 
-/** Encodes a batch of cases for runner.c. */
+/**
+ * Encodes a batch of cases for runner.c (see its header comment for the format).
+ *
+ * @example
+ * ```ts
+ * import { encodeBatch } from "./native.ts";
+ * import { generateCase } from "./gen.ts";
+ * console.log(encodeBatch([generateCase(1)]).length % 4); // 0
+ * ```
+ */
 export function encodeBatch(cases: readonly Case[]): Uint8Array {
   let words = 1;
   for (const c of cases) words += 14 + c.pokes.length + Math.ceil(c.code.length / 4);

@@ -26,17 +26,30 @@ const BUDGET = 1_000_000;
  * ```
  */
 export class OurEngine implements Engine {
-  readonly name = "ours";
+  readonly name: string;
   #mem: AddressSpace;
   #cpu: Cpu;
   #fill = new Uint8Array(CODE_SIZE).fill(0xcc);
 
-  /** Maps the regions and creates the CPU. */
-  constructor() {
+  /**
+   * Maps the regions and creates the CPU. With `jit`, every block is translated to JavaScript
+   * before its first run, so each case runs in the JIT tier ("ours-jit"); otherwise the tier is
+   * what `DENALI_JIT` says, by default off (each case runs once, too few times to get hot).
+   */
+  constructor(options: { jit?: boolean } = {}) {
+    this.name = options.jit ? "ours-jit" : "ours";
     this.#mem = new AddressSpace(new PhysicalMemory({ initialFrames: 16 }), SPACE_SIZE);
     this.#mem.allocate(CODE_BASE, CODE_SIZE, true);
     this.#mem.allocate(DATA_BASE, DATA_SIZE, true);
-    this.#cpu = new Cpu(this.#mem, jitSetting(Deno.env.get("DENALI_JIT")));
+    const tier = options.jit
+      ? { jit: true, jitThreshold: 0 }
+      : jitSetting(Deno.env.get("DENALI_JIT"), { jit: false });
+    this.#cpu = new Cpu(this.#mem, tier);
+  }
+
+  /** Instructions retired so far, and how many of them in translated (JIT) code. */
+  get retired(): { all: number; jit: number } {
+    return { all: this.#cpu.instructions, jit: this.#cpu.jitStats.jitInstructions };
   }
 
   /** Runs one case from its initial data region. */

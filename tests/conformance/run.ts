@@ -14,8 +14,11 @@ import type { Engine, MachineState } from "./machine.ts";
 import { NativeEngine } from "./native.ts";
 import { caseSeed } from "./prng.ts";
 
-/** An engine name. */
-export type EngineName = "native" | "qemu" | "ours";
+/**
+ * An engine name: the host CPU, qemu-i386, our CPU's interpreter, or our CPU translating every
+ * block to JavaScript at once (its JIT tier).
+ */
+export type EngineName = "native" | "qemu" | "ours" | "ours-jit";
 
 /** Options of {@linkcode runConformance}. */
 export interface RunOptions {
@@ -25,10 +28,15 @@ export interface RunOptions {
   cases: number;
   /** Reference engine (default "native"). */
   ref?: "native" | "qemu";
-  /** Engine under test (default "ours"; "qemu" checks the harness against a second reference). */
-  subject?: EngineName;
+  /**
+   * Engines under test (default both tiers of ours; "qemu" or "native" check the harness
+   * itself). Each is compared with the reference.
+   */
+  subject?: EngineName | readonly EngineName[];
   /** Only these groups. */
   groups?: readonly string[];
+  /** Leave these groups out. */
+  skip?: readonly string[];
   /** Most units per case. */
   maxUnits?: number;
   /** Run only case number `only` of the run. */
@@ -53,6 +61,8 @@ export interface Finding {
   caseSeed: number;
   /** Differences of the whole case. */
   differences: string[];
+  /** The first unit whose result differs: its group and its instructions' text. */
+  culprit: { group: string; bytes: string; text: string };
   /** Human-readable report. */
   report: string;
 }
@@ -61,9 +71,9 @@ export interface Finding {
 export interface RunSummary {
   /** Cases run. */
   cases: number;
-  /** Cases whose states differ. */
+  /** Cases whose states differ (on any engine under test). */
   mismatches: number;
-  /** Analysed mismatches. */
+  /** Analysed mismatches (one per case and engine under test). */
   findings: Finding[];
   /** Reference outcomes by kind. */
   outcomes: Map<string, number>;
@@ -72,9 +82,9 @@ export interface RunSummary {
 }
 
 async function startEngine(name: EngineName): Promise<Engine> {
-  if (name === "ours") {
+  if (name === "ours" || name === "ours-jit") {
     const { OurEngine } = await import("./ours.ts");
-    return new OurEngine();
+    return new OurEngine({ jit: name === "ours-jit" });
   }
   return await NativeEngine.start(name);
 }
@@ -116,6 +126,7 @@ async function analyse(
   const undef = undefinedFlags(cut, e) ?? 0;
   const repro = `deno task conformance --seed ${o.seed} --case ${index}` +
     (o.groups?.length ? ` --groups ${o.groups.join(",")}` : "") +
+    (o.skip?.length ? ` --skip ${o.skip.join(",")}` : "") +
     (o.maxUnits ? ` --max-units ${o.maxUnits}` : "") + (o.ref === "qemu" ? " --ref qemu" : "");
   const lines = [
     `MISMATCH in case ${index} of seed ${o.seed} (case seed 0x${
@@ -124,7 +135,7 @@ async function analyse(
     `  reproduce: ${repro}`,
     `  first differing unit: #${k} (${unit.group}); the states before it agree.`,
     `  unit bytes: ${hexBytes(cut.code.subarray(unit.start, unit.end))}`,
-    listing({ ...cut, units: [unit] }),
+    listing(cut, k),
     `  state before the unit (${k === 0 ? "initial" : `${ref.name} after units 0..${k - 1}`}):`,
     `    ${showState(pre, preUndef)}`,
     `  ${ref.name} (expected):`,
@@ -136,7 +147,12 @@ async function analyse(
     `  whole case (${c.code.length} bytes, ${c.units.length} units):`,
     listing(c),
   ];
-  return { index, caseSeed: c.seed, differences, report: lines.join("\n") };
+  const culprit = {
+    group: unit.group,
+    bytes: hexBytes(cut.code.subarray(unit.start, unit.end)),
+    text: unit.insns.map((i) => i.text).join("; "),
+  };
+  return { index, caseSeed: c.seed, differences, culprit, report: lines.join("\n") };
 }
 
 /**
@@ -151,15 +167,20 @@ async function analyse(
  */
 export async function runConformance(o: RunOptions): Promise<RunSummary> {
   if (o.groups) checkGroups(o.groups);
+  if (o.skip) checkGroups(o.skip);
   const batch = o.batch ?? 2000;
-  const ref = await startEngine(o.ref ?? "native");
-  let sub: Engine;
+  const names: readonly EngineName[] = typeof o.subject === "string"
+    ? [o.subject]
+    : o.subject ?? ["ours", "ours-jit"];
+  const engines: Engine[] = [];
   try {
-    sub = await startEngine(o.subject ?? "ours");
+    engines.push(await startEngine(o.ref ?? "native"));
+    for (const n of names) engines.push(await startEngine(n));
   } catch (e) {
-    await ref.close();
+    for (const x of engines) await x.close();
     throw e;
   }
+  const [ref, ...subs] = engines as [Engine, ...Engine[]];
   const summary: RunSummary = {
     cases: 0,
     mismatches: 0,
@@ -170,7 +191,8 @@ export async function runConformance(o: RunOptions): Promise<RunSummary> {
   const gen = {
     ...(o.groups ? { groups: o.groups } : {}),
     ...(o.maxUnits ? { maxUnits: o.maxUnits } : {}),
-    qemuSafe: o.ref === "qemu" || o.subject === "qemu",
+    ...(o.skip ? { skip: o.skip } : {}),
+    qemuSafe: o.ref === "qemu" || names.includes("qemu"),
   };
   try {
     const first = o.only ?? 0, total = o.only === undefined ? o.cases : 1;
@@ -178,20 +200,27 @@ export async function runConformance(o: RunOptions): Promise<RunSummary> {
       const n = Math.min(batch, total - done);
       const cases: Case[] = [];
       for (let k = 0; k < n; k++) cases.push(generateCase(caseSeed(o.seed, first + done + k), gen));
-      const [exp, act] = await runBoth(ref, sub, cases);
+      const initial = cases.map((c) => initialData(c.memSeed, c.pokes));
+      const [exp, ...acts] = await Promise.all(engines.map((e) => e.run(cases, initial)));
       for (let k = 0; k < n; k++) {
         const c = cases[k]!;
-        if (o.tamper) o.tamper(act[k]!, c);
-        summary.outcomes.set(exp[k]!.outcome, (summary.outcomes.get(exp[k]!.outcome) ?? 0) + 1);
+        summary.outcomes.set(exp![k]!.outcome, (summary.outcomes.get(exp![k]!.outcome) ?? 0) + 1);
         for (const u of c.units) {
           summary.groups.set(u.group, (summary.groups.get(u.group) ?? 0) + 1);
         }
-        const diffs = compareStates(c, exp[k]!, act[k]!);
-        if (!diffs.length) continue;
-        summary.mismatches++;
-        if (summary.findings.length < (o.keepGoing ? o.maxFindings ?? 5 : 1)) {
-          summary.findings.push(await analyse(ref, sub, c, first + done + k, o, diffs));
+        let bad = false;
+        for (const [j, sub] of subs.entries()) {
+          const act = acts[j]![k]!;
+          if (o.tamper) o.tamper(act, c);
+          const diffs = compareStates(c, exp![k]!, act);
+          if (!diffs.length) continue;
+          bad = true;
+          if (summary.findings.length < (o.keepGoing ? o.maxFindings ?? 5 : 1)) {
+            summary.findings.push(await analyse(ref, sub, c, first + done + k, o, diffs));
+          }
         }
+        if (!bad) continue;
+        summary.mismatches++;
         if (!o.keepGoing) {
           summary.cases = done + k + 1;
           return summary;
@@ -203,7 +232,6 @@ export async function runConformance(o: RunOptions): Promise<RunSummary> {
     }
     return summary;
   } finally {
-    await ref.close();
-    await sub.close();
+    for (const e of engines) await e.close();
   }
 }
