@@ -461,3 +461,19 @@ t("Cpu IRET from a handler-stack frame (CS = 1) also restores ESP", async () => 
   assert.equal(m.cpu.eflags & CF, CF);
   assert.equal(m.cpu.vif, true);
 });
+
+t("Cpu LOCK is accepted on read-modify-write memory forms and invalid elsewhere", async () => {
+  const ok = await run(`lock add dword [${DATA}], 3
+    lock bts dword [${DATA}], 4
+    hlt`);
+  assert.equal(ok.stop, Stop.Hlt);
+  assert.equal(ok.mem.read32(DATA), 0x13);
+  const mov = await run(`db 0xf0
+    mov [${DATA}], eax`);
+  assert.equal(mov.cpu.exit.fault, "invalid-opcode");
+  const reg = await run(`db 0xf0
+    add eax, ebx`);
+  assert.equal(reg.cpu.exit.fault, "invalid-opcode");
+  const cmp = await run(`lock cmp dword [${DATA}], 1`).catch((e) => e);
+  assert.ok(cmp instanceof Error || cmp.cpu.exit.fault === "invalid-opcode");
+});

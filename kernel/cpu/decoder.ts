@@ -243,6 +243,14 @@ put(two, 0xc0, M.xadd, MODRM | BYTE);
 put(two, 0xc1, M.xadd, MODRM);
 group(two, 0xc7, MODRM | MEMONLY, [null, m(M.cmpxchg8b), null, null, null, null, null, null]);
 
+/** Read-modify-write instructions that take LOCK (with a memory destination). */
+function lockable(h: Handler, sub: number): boolean {
+  if (h === A.aluRmR || h === A.aluRmI) return sub !== 7; // not CMP
+  if (h === S.bitTest) return sub !== 0; // not BT
+  return h === A.incDec || h === A.not || h === A.neg || h === M.xadd || h === M.cmpxchg ||
+    h === M.cmpxchg8b || h === M.xchg;
+}
+
 /** Longest legal x86 instruction. */
 export const MAX_INSN_LEN = 15;
 
@@ -296,16 +304,18 @@ export function decode(mem: AddressSpace, addr: number): Insn {
   };
   try {
     let osize = 4;
+    let lock = false;
     let b: number;
     for (;;) {
       b = fetch();
       if (b === 0x66) osize = 2;
+      else if (b === 0xf0) lock = true;
       else if (b === 0xf3) i.rep = 1;
       else if (b === 0xf2) i.rep = 2;
       else if (b === 0x64) i.seg = 1;
       else if (b === 0x65) i.seg = 2;
       else if (b === 0x67) bad("address-size prefix (16-bit addressing) is not supported");
-      else if (b !== 0xf0 && b !== 0x2e && b !== 0x36 && b !== 0x3e && b !== 0x26) break;
+      else if (b !== 0x2e && b !== 0x36 && b !== 0x3e && b !== 0x26) break;
     }
     let e: Entry | null;
     let op = b;
@@ -313,7 +323,7 @@ export function decode(mem: AddressSpace, addr: number): Insn {
       const b2 = fetch();
       op = b2;
       if (b2 === 0x01) {
-        if (fetch() !== 0xc1) bad("0F 01 other than VMCALL");
+        if (fetch() !== 0xc1 || lock) bad("0F 01 other than VMCALL");
         i.h = F.exitOp;
         i.sub = Stop.Vmcall;
         i.len = p - addr;
@@ -372,6 +382,9 @@ export function decode(mem: AddressSpace, addr: number): Insn {
     let rel = 0;
     if (f & REL8) rel = (fetch() << 24) >> 24;
     else if (f & REL32) rel = fetch32();
+    if (lock && !(i.isMem && lockable(h, sub))) {
+      bad("LOCK prefix on an instruction that cannot be locked");
+    }
     if (!(f & STRING)) i.rep = 0;
     i.h = h;
     i.sub = sub;

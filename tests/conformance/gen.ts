@@ -82,9 +82,8 @@ export const GROUPS: readonly Group[] = [
   { name: "call", kind: "flow", weight: 20, gen: genCall },
   { name: "trap", kind: "terminal", weight: 4, gen: genTrap },
   { name: "page-fault", kind: "terminal", weight: 8, gen: genPageFault },
-  // LOCK on a non-lockable instruction: #UD on real CPUs, accepted by the subset (ISA.md), so it
-  // runs only when asked for (--groups lock-invalid).
-  { name: "lock-invalid", kind: "terminal", weight: 0, gen: genLockInvalid },
+  // LOCK on an instruction that cannot be locked: invalid-opcode, as on real CPUs.
+  { name: "lock-invalid", kind: "terminal", weight: 4, gen: genLockInvalid },
 ];
 
 /**
