@@ -21,3 +21,5 @@
 export * from "./kernel/cpu/mod.ts";
 export * from "./kernel/memory/mod.ts";
 export * from "./kernel/mod.ts";
+export * from "./devices/net/mod.ts";
+export * from "./guests/asm/mod.ts";
