@@ -15,7 +15,13 @@
  */
 
 import { parseArgs } from "node:util";
-import { Kernel, type KernelStats, type VmInfo } from "./kernel/mod.ts";
+import {
+  Kernel,
+  type KernelStats,
+  KeyboardDevice,
+  TimerDevice,
+  type VmInfo,
+} from "./kernel/mod.ts";
 
 const USAGE = `Usage: deno task cli run IMAGE [options]
 
@@ -37,6 +43,9 @@ Options:
   --load ADDR             load address of a flat binary (default 0x10000); ELF images
                           carry their own addresses
   --max-instructions N    fault a VM (cpu-budget) after N instructions (default: no limit)
+  --attach                type stdin into the VM's keyboard (one VM only); the input ends
+                          at end of file; on a terminal keys go through as typed and
+                          Ctrl-C stops the run; runs until the VM stops
   --stats FORMAT          summary on stderr: text (default), json, or none
   -h, --help              show this help
 
@@ -56,6 +65,7 @@ interface RunConfig {
   load: number;
   maxInstructions: number;
   stats: "text" | "json" | "none";
+  attach: boolean;
 }
 
 function parseSize(flag: string, text: string): number {
@@ -99,6 +109,7 @@ function parseRun(args: string[]): RunConfig | "help" {
         load: { type: "string" },
         "max-instructions": { type: "string" },
         stats: { type: "string" },
+        attach: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -113,9 +124,13 @@ function parseRun(args: string[]): RunConfig | "help" {
       `Cannot run: expected one IMAGE, got ${parsed.positionals.length} (see --help)`,
     );
   }
+  const vms = v.vms === undefined ? 1 : parseCount("--vms", v.vms, 1);
+  if (v.attach && vms !== 1) {
+    throw new UsageError(`Cannot attach stdin: --attach needs one VM, got --vms ${vms}`);
+  }
   return {
     image: parsed.positionals[0]!,
-    vms: v.vms === undefined ? 1 : parseCount("--vms", v.vms, 1),
+    vms,
     mem: v.mem === undefined ? 1 << 20 : parseSize("--mem", v.mem),
     clock: oneOf("--clock", v.clock ?? "deterministic", ["deterministic", "real"] as const),
     quantum: v.quantum === undefined ? 10_000 : parseCount("--quantum", v.quantum, 1),
@@ -129,6 +144,7 @@ function parseRun(args: string[]): RunConfig | "help" {
       ? 0
       : parseCount("--max-instructions", v["max-instructions"], 1),
     stats: oneOf("--stats", v.stats ?? "text", ["text", "json", "none"] as const),
+    attach: v.attach ?? false,
   };
 }
 
@@ -213,6 +229,9 @@ async function run(config: RunConfig): Promise<number> {
     maxVmMemory: Math.min(Math.max(config.mem, 256 << 20), 2 ** 32),
     onConsole: prefix ? prefix.sink : (_id, b) => writeOut(b),
   });
+  const keyboard = new KeyboardDevice();
+  kernel.attach(new TimerDevice());
+  kernel.attach(keyboard);
   const ids: number[] = [];
   for (let i = 0; i < config.vms; i++) {
     ids.push(kernel.create({
@@ -226,10 +245,16 @@ async function run(config: RunConfig): Promise<number> {
   const onSignal = () => abort.abort();
   Deno.addSignalListener("SIGINT", onSignal);
   const t0 = performance.now();
+  const attached = config.attach ? attachStdin(kernel, keyboard, ids[0]!) : null;
   try {
-    await kernel.run({ signal: abort.signal });
+    await kernel.run(
+      attached ? { signal: AbortSignal.any([abort.signal, attached.stopped]), forever: true } : {
+        signal: abort.signal,
+      },
+    );
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
+    attached?.detach();
   }
   const hostMs = performance.now() - t0;
   prefix?.flush();
@@ -254,6 +279,40 @@ async function run(config: RunConfig): Promise<number> {
   }
   if (abort.signal.aborted) return 130;
   return code !== 0 ? code : trouble ? 1 : 0;
+}
+
+/**
+ * Types stdin into VM `id`'s keyboard until end of file (then ends its input),
+ * never faster than the guest reads (the CLI drops nothing). On a terminal,
+ * keys go through as typed (cbreak mode) until `detach`. `stopped` aborts
+ * when the VM stops.
+ */
+function attachStdin(
+  kernel: Kernel,
+  keyboard: KeyboardDevice,
+  id: number,
+): { stopped: AbortSignal; detach: () => void } {
+  const stopped = new AbortController();
+  kernel.wait(id).then(() => stopped.abort());
+  const raw = Deno.stdin.isTerminal();
+  if (raw) Deno.stdin.setRaw(true, { cbreak: true });
+  (async () => {
+    for await (let chunk of Deno.stdin.readable) {
+      while (chunk.length > 0) {
+        if (stopped.signal.aborted) return;
+        const n = keyboard.type(id, chunk.subarray(0, keyboard.room(id)));
+        chunk = chunk.subarray(n);
+        if (chunk.length > 0) await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    keyboard.end(id);
+  })().catch(() => keyboard.end(id));
+  return {
+    stopped: stopped.signal,
+    detach: () => {
+      if (raw) Deno.stdin.setRaw(false);
+    },
+  };
 }
 
 async function main(args: string[]): Promise<number> {

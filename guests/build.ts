@@ -61,14 +61,50 @@ export class BuildError extends Error {
 /** The repository root (parent of `guests/`). */
 const ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const CRT = `${ROOT}/guests/crt`;
-const CRT_SOURCES = [
-  "src/string.c",
-  "src/format.c",
-  "src/stdio.c",
-  "src/exit.c",
-  "src/malloc.c",
-  "src/stdlib.c",
+/** The library OS (threads, drivers, network stack), linked into the same archive. */
+const LOS = `${ROOT}/guests/los`;
+/** Runtime sources relative to guests/: every .c and .S under crt/src and los/src. */
+const CRT_SOURCES = [...listSources(CRT, "src"), ...listSources(LOS, "src")];
+/** Directories of the runtime's headers (for cache keys). */
+const CRT_HEADER_DIRS = [
+  `${CRT}/include`,
+  `${CRT}/include/sys`,
+  `${CRT}/src`,
+  `${LOS}/include`,
+  `${LOS}/include/los`,
+  ...listDirs(LOS, "src"),
 ];
+
+/** Sorted `dir/sub/**.{c,S}` paths, as absolute paths. */
+function listSources(dir: string, sub: string): string[] {
+  const out: string[] = [];
+  for (const d of listDirs(dir, sub)) {
+    for (const e of Deno.readDirSync(d)) {
+      if (e.isFile && /\.[cS]$/.test(e.name)) out.push(`${d}/${e.name}`);
+    }
+  }
+  return out.sort();
+}
+
+/** `dir/sub` and every directory below it (none if it is missing). */
+function listDirs(dir: string, sub: string): string[] {
+  const root = `${dir}/${sub}`;
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(d)];
+    } catch {
+      return;
+    }
+    out.push(d);
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (e.isDirectory) walk(`${d}/${e.name}`);
+    }
+  };
+  walk(root);
+  return out;
+}
 /** Directory for build outputs (gitignored). */
 export const BUILD_DIR = `${ROOT}/.build`;
 
@@ -232,23 +268,30 @@ function buildCrt(t: Toolchain, opt: OptLevel): Promise<string> {
   let p = crtBuilds.get(key);
   if (!p) {
     p = (async () => {
-      const files = [`${CRT}/crt0.S`, `${CRT}/link.ld`, ...CRT_SOURCES.map((s) => `${CRT}/${s}`)];
-      const hash = await hashOf([
-        t.version,
-        key,
-        ...await contentsOf(files, [`${CRT}/include`, `${CRT}/src`]),
-      ]);
+      const files = [`${CRT}/crt0.S`, `${CRT}/link.ld`, ...CRT_SOURCES];
+      const hash = await hashOf([t.version, key, ...await contentsOf(files, CRT_HEADER_DIRS)]);
       const dir = `${BUILD_DIR}/crt/${opt.slice(1)}-${hash}`;
       if (await exists(`${dir}/libdenali.a`)) return dir;
       const tmp = tmpName(dir);
       await Deno.mkdir(tmp, { recursive: true });
-      const objects: string[] = [];
-      for (const s of ["crt0.S", ...CRT_SOURCES]) {
-        const obj = `${tmp}/${s.replace(/^src\//, "").replace(/\.[cS]$/, ".o")}`;
-        const extra = s.startsWith("src/") ? ["-fno-tree-loop-distribute-patterns"] : [];
-        await gcc(t, [...flags, ...extra, "-c", `${CRT}/${s}`, "-o", obj], `runtime ${s}`);
-        objects.push(obj);
-      }
+      const sources = [`${CRT}/crt0.S`, ...CRT_SOURCES];
+      const objects = sources.map((s) => {
+        const rel = s.slice(ROOT.length + "/guests/".length);
+        const base = rel === "crt/crt0.S" ? "crt0" : rel.replace(/\//g, "_").replace(/\.[cS]$/, "");
+        return `${tmp}/${base}.o`;
+      });
+      // Compile a few at a time (the runtime has dozens of small files).
+      let next = 0;
+      const worker = async () => {
+        while (next < sources.length) {
+          const i = next++;
+          const s = sources[i]!;
+          const rel = s.slice(ROOT.length + "/guests/".length);
+          const extra = rel.endsWith(".c") ? ["-fno-tree-loop-distribute-patterns"] : [];
+          await gcc(t, [...flags, ...extra, "-c", s, "-o", objects[i]!], `runtime ${rel}`);
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
       const libObjects = objects.slice(1);
       const ar = await run("ar", ["rcsD", `${tmp}/libdenali.a`, ...libObjects]);
       if (!ar.ok) throw new BuildError(`Cannot build runtime: ar failed: ${ar.err.split("\n")[0]}`);
@@ -276,6 +319,8 @@ function crtFlags(t: Toolchain, opt: OptLevel): string[] {
     t.gccInclude,
     "-I",
     `${CRT}/include`,
+    "-I",
+    `${LOS}/include`,
     "-ffunction-sections",
     "-fdata-sections",
   ];

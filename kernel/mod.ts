@@ -62,3 +62,53 @@ export {
   ConsoleRing,
   type ConsoleSink,
 } from "../devices/console.ts";
+export { DeadlineQueue } from "../devices/timer_queue.ts";
+export {
+  TIMER_BASE,
+  TIMER_DISARMED,
+  TIMER_LINE,
+  TIMER_PORTS,
+  TimerDevice,
+  type TimerMetrics,
+  TimerPort,
+  type TimerSnapshot,
+} from "../devices/timer.ts";
+export {
+  DEFAULT_KEYBOARD_BUFFER,
+  KEYBOARD_BASE,
+  KEYBOARD_EMPTY,
+  KEYBOARD_ENDED,
+  KEYBOARD_LINE,
+  KEYBOARD_PORTS,
+  KeyboardDevice,
+  type KeyboardMetrics,
+  type KeyboardOptions,
+  KeyboardPort,
+  type KeyboardSnapshot,
+} from "../devices/keyboard.ts";
+export {
+  BLOCK_SIZE,
+  blocksIn,
+  type BlockStore,
+  checkBlocks,
+  checkDiskSize,
+  MAX_DISK_BLOCKS,
+} from "../devices/disk_store.ts";
+export { MemoryDisk, type MemoryDiskOptions } from "../devices/disk_memory.ts";
+export { FileDisk, type FileDiskOptions } from "../devices/disk_file.ts";
+export { CowDisk, type CowFileOptions } from "../devices/disk_cow.ts";
+export {
+  DISK_BASE,
+  DISK_LINE,
+  DISK_NO_COMPLETION,
+  DISK_PORTS,
+  DISK_VREG,
+  DiskOp,
+  DiskPort,
+  DiskRequest,
+  DiskStatus,
+  MAX_DISKS,
+  MAX_REQUEST_BLOCKS,
+} from "../devices/disk_abi.ts";
+export { type DiskMetrics, emptyDiskMetrics } from "../devices/disk_vm.ts";
+export { DiskDevice, type DiskDeviceOptions, type DiskSnapshot } from "../devices/disk.ts";

@@ -107,6 +107,8 @@ export class Cpu extends CpuState {
   #compiled = 0;
   #reused = 0;
   #jitInstructions = 0;
+  /** Budget when translated code was entered; -1 outside it. */
+  #jitStart = -1;
 
   /** Creates a CPU over `mem` with registers zeroed and EIP 0. */
   constructor(mem: AddressSpace, options: CpuOptions = {}) {
@@ -171,9 +173,11 @@ export class Cpu extends CpuState {
           // INVARIANT: translated code runs only whole blocks the budget covers.
           if (t !== null && this.budget >= t.entryLen) {
             cur = null;
-            const before = this.budget, mem = this.mem, phys = mem.phys;
+            const mem = this.mem, phys = mem.phys;
+            this.#jitStart = this.budget;
             t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
-            this.#jitInstructions += before - this.budget;
+            this.#jitInstructions += this.#jitStart - this.budget;
+            this.#jitStart = -1;
             if (this.stop >= 0) break;
             if (this.staleCode) {
               this.staleCode = false;
@@ -198,6 +202,8 @@ export class Cpu extends CpuState {
         }
       }
     } catch (e) {
+      if (this.#jitStart >= 0) this.#jitInstructions += this.#jitStart - this.budget;
+      this.#jitStart = -1;
       this.#fault(e, cur);
     }
     this.instructions += budget - this.budget;

@@ -1,8 +1,10 @@
 /**
  * A fuzz run: rounds of {@linkcode runRound} until enough code bytes have been
- * fed to the CPU, with totals, a determinism replay of some rounds (the same
- * round on other physical frames must give the same digest), and on the first
- * broken promise a single-step replay of that round to pin down the instruction.
+ * fed to the CPU, with totals; replays of some rounds that must give the same
+ * digest (on other physical frames; with the translation tier off, the
+ * interpreter being the reference; cut into quanta differently); and on the
+ * first broken promise a single-step replay of that round to pin down the
+ * instruction.
  *
  * @module
  */
@@ -71,6 +73,18 @@ export interface FuzzReport {
   failure: FuzzFailure | null;
 }
 
+/** Translation thresholds the rounds cycle through. */
+const JIT_THRESHOLDS = [2, 8, 32] as const;
+
+/**
+ * Translation threshold of a round. Thresholds 0 and 1 translate nearly every block, which is
+ * thorough but slow (each translation is compiled JavaScript), so only every 8th round uses them.
+ */
+function jitThreshold(round: number): number {
+  if (round % 8 === 7) return round % 16 === 15 ? 0 : 1;
+  return JIT_THRESHOLDS[round % JIT_THRESHOLDS.length]!;
+}
+
 /** Round options of single-stepping: budget 1, no remapping, frames checked after each step. */
 const STEP = { budgets: "single", mutate: false, checkEachQuantum: true } as const;
 
@@ -103,10 +117,22 @@ function replay(
   if (again.digest !== first.digest || again.instructions !== first.instructions) {
     return differ("frame-dependent", "the round replayed on other physical frames", first, again);
   }
+  const interpreted = runRound(machine, seed, round, { ...ro, jit: "off" });
+  if (interpreted.violation) return interpreted.violation;
+  if (interpreted.digest !== first.digest || interpreted.instructions !== first.instructions) {
+    return differ("jit-differs", "the round without the translation tier", first, interpreted);
+  }
   const cut = runRound(machine, seed, round, { ...ro, mutate: false });
   if (cut.violation) return cut.violation;
   const other = round % 2 === 0 ? "single" : "whole";
-  const recut = runRound(machine, seed, round, { ...ro, mutate: false, budgets: other });
+  // Budget-1 quanta never enter translated code (a translation needs the budget for its entry
+  // block), so the single-step cut runs interpreted: same answer, without translating per step.
+  const recut = runRound(machine, seed, round, {
+    ...ro,
+    mutate: false,
+    budgets: other,
+    ...(other === "single" ? { jit: "off" as const } : {}),
+  });
   if (recut.violation) return recut.violation;
   if (cut.selfModified || recut.selfModified) return null; // see RoundResult.selfModified
   if (cut.digest !== recut.digest || cut.instructions !== recut.instructions) {
@@ -156,6 +182,7 @@ export function fuzz(options: FuzzOptions): FuzzReport {
       instructions: options.instructions ?? 20_000,
       codeBytes: Math.max(16, Math.min(8192, options.bytes - report.codeBytes)),
       heartbeat: options.heartbeat,
+      jit: jitThreshold(round),
       ...(options.step ? STEP : {}),
     };
     const r = runRound(machine, options.seed, round, ro);

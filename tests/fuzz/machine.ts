@@ -12,6 +12,7 @@
  * @module
  */
 
+import { TranslationCache } from "../../kernel/cpu/mod.ts";
 import { AddressSpace, PAGE_SIZE, PhysicalMemory } from "../../kernel/memory/mod.ts";
 import { Prng } from "./prng.ts";
 
@@ -37,6 +38,8 @@ const WORDS = PAGE_SIZE / 4;
 export class FuzzMachine {
   /** The machine's memory. */
   readonly phys: PhysicalMemory;
+  /** Translations shared by every round's CPU, as the kernel shares them across VMs. */
+  readonly jitCache: TranslationCache = new TranslationCache();
   /** The victim VM: its pages must never change. */
   readonly victim: AddressSpace;
   #victimFrames = new Set<number>();

@@ -17,7 +17,7 @@
  * @module
  */
 
-import { Cpu, Stop } from "../../kernel/cpu/mod.ts";
+import { Cpu, type CpuOptions, Stop } from "../../kernel/cpu/mod.ts";
 import { AddressSpace, PAGE_SIZE, PTE_FRAME_SHIFT, PTE_PRESENT } from "../../kernel/memory/mod.ts";
 import { generateRound, type RoundSpec } from "./layout.ts";
 import type { FuzzMachine } from "./machine.ts";
@@ -73,6 +73,12 @@ export interface RoundOptions {
   frameSalt?: number;
   /** Shared cells that get the current quantum, its start EIP and budget (for hang reports). */
   heartbeat?: Int32Array | undefined;
+  /**
+   * The translation tier: off, or on with this block-execution threshold, sharing the
+   * machine's translation cache across rounds as a kernel shares it across VMs (default: on,
+   * threshold 8).
+   */
+  jit?: "off" | number;
   /** Builds the CPU under test (default: the kernel's {@linkcode Cpu}). */
   makeCpu?: (as: AddressSpace, tsc: () => number) => FuzzCpu;
 }
@@ -149,7 +155,13 @@ export function runRound(
   const kernel = new Prng(rs ^ 0x5bd1e995);
   const budgets = new Prng(rs ^ 0x68e31da4);
   const frames = new Prng(rs + 0x3c6ef372 + (options.frameSalt ?? 0));
-  const vm = new Vm(machine, spec, frames, options.makeCpu);
+  const jit = options.jit ?? 8;
+  const cpuOptions: CpuOptions = jit === "off"
+    ? { jit: false }
+    : { jit: true, jitThreshold: jit, jitCache: machine.jitCache };
+  const makeCpu = options.makeCpu ??
+    ((as: AddressSpace, tsc: () => number) => new Cpu(as, { ...cpuOptions, tsc }));
+  const vm = new Vm(machine, spec, frames, makeCpu);
   try {
     return vm.run(kernel, budgets, options);
   } catch (e) {
@@ -194,7 +206,7 @@ class Vm {
     machine: FuzzMachine,
     spec: RoundSpec,
     frames: Prng,
-    makeCpu: RoundOptions["makeCpu"],
+    makeCpu: (as: AddressSpace, tsc: () => number) => FuzzCpu,
   ) {
     this.#machine = machine;
     this.#frames = frames;
@@ -207,7 +219,7 @@ class Vm {
     }
     let tsc = 0;
     const clock = () => (tsc += 7);
-    this.cpu = makeCpu ? makeCpu(this.as, clock) : new Cpu(this.as, { tsc: clock });
+    this.cpu = makeCpu(this.as, clock);
     const onCodeWrite = this.as.onCodeWrite;
     this.as.onCodeWrite = (page) => {
       this.selfModified = true;

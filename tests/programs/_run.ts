@@ -11,6 +11,7 @@
 
 import { Cpu, type CpuOptions, Reg, Stop } from "../../kernel/cpu/mod.ts";
 import { type ImageSource, loadImage } from "../../kernel/image.ts";
+import { VREG, VREGS_ADDRESS, VREGS_VERSION } from "../../kernel/layout.ts";
 import { AddressSpace, PhysicalMemory } from "../../kernel/memory/mod.ts";
 
 /** What a guest did. */
@@ -58,6 +59,12 @@ export function runImage(image: ImageSource, options: RunOptions = {}): RunResul
   try {
     const img = loadImage(image, space);
     space.allocate(img.end, memSize - img.end, true);
+    // The virtual registers page, with the constants the runtime reads (kernel/ISA.md).
+    space.allocate(VREGS_ADDRESS, 4096, true);
+    space.write32(VREGS_ADDRESS + VREG.VERSION, VREGS_VERSION);
+    space.write32(VREGS_ADDRESS + VREG.VM_ID, 1);
+    space.write32(VREGS_ADDRESS + VREG.MEM_SIZE, memSize);
+    space.write32(VREGS_ADDRESS + VREG.CPU_KHZ, 100_000);
     const cpu = new Cpu(space, options.cpu);
     cpu.eip = img.entry;
     cpu.regs[Reg.ESP] = memSize;

@@ -1,4 +1,4 @@
-/* Character classes of the Denali guest libc (ASCII only, header-only). */
+/* Character classes of the Denali guest libc (ASCII, the "C" locale; header-only). */
 #ifndef DENALI_CTYPE_H
 #define DENALI_CTYPE_H
 
@@ -11,7 +11,13 @@ static inline int isupper(int c) { return c >= 'A' && c <= 'Z'; }
 static inline int isalpha(int c) { return islower(c) || isupper(c); }
 static inline int isalnum(int c) { return isalpha(c) || isdigit(c); }
 static inline int isspace(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static inline int isblank(int c) { return c == ' ' || c == '\t'; }
 static inline int isprint(int c) { return c >= 0x20 && c < 0x7f; }
+static inline int isgraph(int c) { return c > 0x20 && c < 0x7f; }
+static inline int iscntrl(int c) { return (c >= 0 && c < 0x20) || c == 0x7f; }
+static inline int ispunct(int c) { return isgraph(c) && !isalnum(c); }
+static inline int isascii(int c) { return c >= 0 && c < 0x80; }
+static inline int toascii(int c) { return c & 0x7f; }
 static inline int tolower(int c) { return isupper(c) ? c + 32 : c; }
 static inline int toupper(int c) { return islower(c) ? c - 32 : c; }
 

@@ -1,4 +1,4 @@
-/* Memory and string functions of the Denali guest libc (guests/crt/src/string.c). */
+/* Memory and string functions of the Denali guest libc (guests/crt/src/string*.c). */
 #ifndef DENALI_STRING_H
 #define DENALI_STRING_H
 
@@ -9,14 +9,33 @@ void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);
+void *memrchr(const void *s, int c, size_t n);
+void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
+void *memccpy(void *restrict dst, const void *restrict src, int c, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
+int strcoll(const char *a, const char *b);
 char *strcpy(char *restrict dst, const char *restrict src);
 char *strncpy(char *restrict dst, const char *restrict src, size_t n);
+char *stpcpy(char *restrict dst, const char *restrict src);
 char *strcat(char *restrict dst, const char *restrict src);
+char *strncat(char *restrict dst, const char *restrict src, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+char *strstr(const char *hay, const char *needle);
+size_t strspn(const char *s, const char *accept);
+size_t strcspn(const char *s, const char *reject);
+char *strpbrk(const char *s, const char *accept);
+char *strtok(char *restrict s, const char *restrict delim);
+char *strtok_r(char *restrict s, const char *restrict delim, char **restrict save);
+char *strsep(char **restrict sp, const char *restrict delim);
+char *strdup(const char *s);
+char *strndup(const char *s, size_t n);
+char *strerror(int err);
+size_t strxfrm(char *restrict dst, const char *restrict src, size_t n);
+
+#include <strings.h>
 
 #endif

@@ -1,8 +1,8 @@
 /*
- * printf engine: integer conversions only (d i u x X o c s p %), flags
+ * printf engine: integer conversions only (d i u x X o c s p n %), flags
  * "-0+ #", width, precision, '*', length modifiers hh h l ll z t j.
  * Output matches glibc for these conversions (tests/programs compare them).
- * Unknown conversions are copied through verbatim; %n is not supported.
+ * %n stores the count so far. Unknown conversions are copied through verbatim.
  */
 #include <stdint.h>
 #include <string.h>
@@ -165,6 +165,15 @@ int dn_format(dn_sink *sink, void *ctx, const char *fmt, va_list ap) {
       if (!s) s = (prec < 0 || prec >= 6) ? "(null)" : "";
       int n = (int)(prec < 0 ? strlen(s) : strnlen(s, (size_t)prec));
       total += field(sink, ctx, "", s, n, 0, flags & F_LEFT, width);
+      break;
+    }
+    case 'n': {
+      void *p = va_arg(ap, void *);
+      if (size >= 2) *(long long *)p = total;
+      else if (size == 1) *(long *)p = total;
+      else if (size == -1) *(short *)p = (short)total;
+      else if (size <= -2) *(signed char *)p = (signed char)total;
+      else *(int *)p = total;
       break;
     }
     case '%':

@@ -2,27 +2,27 @@
  * stdout/stderr on the console device. Bytes collect in one buffer laid out as
  * the console's request block {u32 length; u8 bytes[]}; a flush hands its
  * guest address to port 0x104 with one OUT32 (kernel/ISA.md, "Ports"). stdout
- * is line-buffered; stderr flushes after every call.
+ * is line-buffered; stderr flushes after every call. Both share the buffer, so
+ * their output stays in order.
  */
 #include <denali.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "file.h"
 #include "format.h"
 
 #define CONSOLE_CAP 1024
-
-struct dn_file {
-  int unbuffered;
-};
 
 static struct {
   uint32_t length;
   uint8_t bytes[CONSOLE_CAP];
 } console;
 
-static struct dn_file out_file = {0}, err_file = {1};
+static struct dn_file in_file = {0, 0, 0, -1}, out_file = {1, 0, 0, -1}, err_file = {2, 0, 0, -1};
+FILE *const stdin = &in_file;
 FILE *const stdout = &out_file;
 FILE *const stderr = &err_file;
 
@@ -45,9 +45,19 @@ void dn_console_write(const void *bytes, uint32_t len) {
   }
 }
 
+/* Output to stdin is an error; returns 0 if `f` can be written. */
+static int writable(FILE *f) {
+  if (f->fd == 0) {
+    f->error = 1;
+    errno = EBADF;
+    return -1;
+  }
+  return 0;
+}
+
 /* Flushes after a newline (stdout) or always (stderr). */
 static void settle(FILE *f, const void *bytes, unsigned n) {
-  if (f->unbuffered || memchr(bytes, '\n', n)) flush_console();
+  if (f->fd == 2 || memchr(bytes, '\n', n)) flush_console();
 }
 
 static void console_sink(void *ctx, const char *bytes, unsigned n) {
@@ -62,10 +72,11 @@ int fflush(FILE *f) {
 }
 
 int vfprintf(FILE *restrict f, const char *restrict fmt, va_list ap) {
+  if (writable(f)) return -1;
   uint32_t before = console.length;
   int n = dn_format(console_sink, 0, fmt, ap);
   /* A newline may have been flushed already if the buffer filled; check the tail only. */
-  if (f->unbuffered || console.length < before ||
+  if (f->fd == 2 || console.length < before ||
       memchr(console.bytes + before, '\n', console.length - before)) {
     flush_console();
   }
@@ -118,6 +129,10 @@ int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...) {
   return n;
 }
 
+int vsprintf(char *restrict buf, const char *restrict fmt, va_list ap) {
+  return vsnprintf(buf, SIZE_MAX, fmt, ap);
+}
+
 int sprintf(char *restrict buf, const char *restrict fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -126,7 +141,16 @@ int sprintf(char *restrict buf, const char *restrict fmt, ...) {
   return n;
 }
 
+size_t fwrite(const void *restrict p, size_t size, size_t count, FILE *restrict f) {
+  if (size == 0 || count == 0 || writable(f)) return 0;
+  size_t n = size * count;
+  dn_console_write(p, n);
+  settle(f, p, n);
+  return count;
+}
+
 int fputs(const char *restrict s, FILE *restrict f) {
+  if (writable(f)) return EOF;
   size_t n = strlen(s);
   dn_console_write(s, n);
   settle(f, s, n);
@@ -141,6 +165,7 @@ int puts(const char *s) {
 }
 
 int fputc(int c, FILE *f) {
+  if (writable(f)) return EOF;
   unsigned char b = (unsigned char)c;
   dn_console_write(&b, 1);
   settle(f, &b, 1);
@@ -148,3 +173,37 @@ int fputc(int c, FILE *f) {
 }
 
 int putchar(int c) { return fputc(c, stdout); }
+
+void perror(const char *s) {
+  if (s && *s) fprintf(stderr, "%s: %s\n", s, strerror(errno));
+  else fprintf(stderr, "%s\n", strerror(errno));
+}
+
+FILE *fopen(const char *restrict path, const char *restrict mode) {
+  (void)path, (void)mode;
+  errno = ENOENT;
+  return 0;
+}
+
+int fclose(FILE *f) {
+  fflush(f);
+  return 0;
+}
+
+int setvbuf(FILE *restrict f, char *restrict buf, int mode, size_t size) {
+  (void)f, (void)buf, (void)mode, (void)size;
+  return 0;
+}
+
+void setbuf(FILE *restrict f, char *restrict buf) { (void)f, (void)buf; }
+
+int remove(const char *path) {
+  (void)path;
+  errno = ENOENT;
+  return -1;
+}
+
+int feof(FILE *f) { return f->eof; }
+int ferror(FILE *f) { return f->error; }
+void clearerr(FILE *f) { f->eof = f->error = 0; }
+int fileno(FILE *f) { return f->fd; }

@@ -90,6 +90,8 @@ export class Gen {
   readonly handlerRefs: Set<number> = new Set();
   #prod: Prod | null = null;
   #faultSet = false;
+  /** Address and page-table-entry temps of the current instruction's last load. */
+  #lastPte: [string, string] | null = null;
   #tmp = 0;
   readonly #indexOf: (addr: number) => number;
 
@@ -117,6 +119,7 @@ export class Gen {
     this.last = j === n - 1;
     this.stored = false;
     this.#faultSet = false;
+    this.#lastPte = null;
     this.points[g] = { addr: i.addr, refund: n - j, fallback: false };
   }
 
@@ -201,6 +204,7 @@ export class Gen {
     }
     this.emit(`const ${e} = pte[${a} >>> 12];`);
     this.emit(`const ${v} = ${cond} ? ${fast} : ${slow};`);
+    this.#lastPte = [a, e];
     return v;
   }
 
@@ -208,7 +212,9 @@ export class Gen {
   store(size: number, a: string, v: string): void {
     this.fault();
     this.stored = true;
-    const e = this.tmp("e");
+    // A read-modify-write reuses the entry its load fetched (a write cannot change it).
+    const reuse = this.#lastPte !== null && this.#lastPte[0] === a;
+    const e = reuse ? this.#lastPte![1] : this.tmp("e");
     let cond: string, fast: string, slow: string;
     if (size === 4) {
       cond = `(${e} & 7) === 3 && (${a} & 3) === 0`;
@@ -223,7 +229,7 @@ export class Gen {
       fast = `u8[(((${e} >>> 4) << 12) | (${a} & 4095)) >>> 0] = ${v};`;
       slow = `mem.write8(${a}, ${v});`;
     }
-    this.emit(`const ${e} = pte[${a} >>> 12];`);
+    if (!reuse) this.emit(`const ${e} = pte[${a} >>> 12];`);
     this.emit(`if (${cond}) ${fast} else { ${slow} if (!B.valid) sm = true; }`);
   }
 

@@ -66,8 +66,9 @@ export function nativeSpec(i: Insn): OpSpec | null {
 
 /**
  * Flags live after each instruction of a block: backward from the block's
- * end and from every branch (where every flag is live), an instruction that
- * can fault or runs through its handler reads them all.
+ * end and from every instruction after which the code may leave (a branch,
+ * a memory write), where every flag is live; an instruction that can fault
+ * or runs through its handler reads them all.
  *
  * @example
  * ```ts
@@ -80,8 +81,9 @@ export function flagLiveness(insns: Insn[]): number[] {
   let live = ALL;
   for (let j = insns.length - 1; j >= 0; j--) {
     const i = insns[j]!, s = nativeSpec(i);
-    // A branch may leave the block: whoever runs next may read any flag.
-    if (s !== null && s.branch) live = ALL;
+    // A branch may leave the block, and so may an instruction that writes memory (when the
+    // write hits translated code): whoever runs next may read any flag.
+    if (s !== null && (s.branch || s.faults(i))) live = ALL;
     after[j] = live;
     if (s === null || s.faults(i)) live = ALL;
     else live = s.use(i, live) | (live & ~s.def(i));

@@ -1,0 +1,192 @@
+import { assert } from "../_assert.ts";
+import { Kernel, macForVm, NIC_TX_QUEUE_FULL, NicDevice, type NicOptions } from "../../mod.ts";
+import { echoer, hasNasm, macBytes, netGuest, pinger, reader, sender, sink } from "./net_guests.ts";
+
+const ignore = !hasNasm;
+
+function lan(nic: NicOptions = {}): { kernel: Kernel; nic: NicDevice } {
+  const kernel = new Kernel({ clock: "deterministic" });
+  const device = new NicDevice(nic);
+  kernel.attach(device);
+  return { kernel, nic: device };
+}
+
+Deno.test({
+  name: "NIC carries frames between two VMs through the switch, both ways",
+  ignore,
+  async fn() {
+    const { kernel, nic } = lan();
+    const a = kernel.create({ image: await pinger(2, "hello", 3), start: true });
+    const b = kernel.create({ image: await echoer(3), start: true });
+    await kernel.run();
+    assert.equal(kernel.inspect(a).state, "exited");
+    assert.equal(kernel.inspect(b).state, "exited");
+    assert.equal(kernel.consoleText(a), "hellohellohello");
+    const sa = nic.stats(a), sb = nic.stats(b);
+    assert.equal(sa.mac, "02:00:00:00:00:01");
+    assert.equal(sb.mac, "02:00:00:00:00:02");
+    assert.deepEqual([sa.txFrames, sa.rxFrames, sb.txFrames, sb.rxFrames], [3, 3, 3, 3]);
+    assert.equal(sa.txBytes, 3 * 19);
+    assert.equal(sb.rxBytes, 3 * 19);
+    assert.equal(sa.live, false, "the port is retired once the VM stops");
+    const sw = nic.switch.stats();
+    assert.equal(sw.switched, 6);
+    assert.equal(sw.flooded, 1, "only the first frame, to a MAC not yet learned, floods");
+    assert.equal(sw.forwarded, 5);
+    assert.equal(sw.ports, 0);
+    assert.equal(sw.macs, 0, "a stopped VM's MACs are forgotten");
+  },
+});
+
+Deno.test({
+  name: "NIC writes the VM's MAC into virtual registers 0x30 and 0x34 at creation",
+  ignore,
+  async fn() {
+    const { kernel } = lan();
+    const image = await netGuest(`
+      mov ebx, [V_MAC_HI]
+      shl ebx, 16
+      mov eax, [V_MAC_LO]
+      shr eax, 16
+      or ebx, eax         ; MAC bytes 4 5 2 3
+      xor eax, eax
+      vmcall`);
+    const ids = [kernel.create({ image, start: true }), kernel.create({ image, start: true })];
+    await kernel.run();
+    for (const id of ids) {
+      const m = macForVm(id);
+      const want = (m[4]! | m[5]! << 8) << 16 | m[2]! | m[3]! << 8;
+      assert.equal(kernel.inspect(id).exitCode, want);
+    }
+  },
+});
+
+Deno.test({
+  name: "NIC drops and counts frames past a VM's receive queue bound",
+  ignore,
+  async fn() {
+    const { kernel, nic } = lan({ rxQueue: 8 });
+    const s = kernel.create({ image: await sink(), start: true });
+    const a = kernel.create({ image: await sender(s, "x", 20), start: true });
+    await kernel.run();
+    assert.equal(kernel.inspect(a).state, "exited");
+    assert.equal(kernel.consoleText(a), "0", "every send was queued (it yields after each)");
+    const st = nic.stats(s);
+    assert.equal(st.rxQueued, 8);
+    assert.equal(st.rxDropped, 12);
+    assert.equal(st.rxFrames, 0);
+    assert.equal(
+      kernel.inspect(s).stats.interruptsRaised,
+      1,
+      "one interrupt: the queue filled once",
+    );
+  },
+});
+
+Deno.test({
+  name: "NIC refuses sends past the transmit queue bound with status 1 and counts them",
+  ignore,
+  async fn() {
+    const { kernel, nic } = lan({ txQueue: 4 });
+    const s = kernel.create({ image: await sink(), start: true });
+    const a = kernel.create({
+      image: await netGuest(`
+        SET_SRC_MAC frame+4
+        mov edi, 10
+      again:
+        NIC_SEND frame
+        dec edi
+        jnz again
+        mov dx, NIC_TX
+        in eax, dx
+        mov ebx, eax
+        xor eax, eax
+        vmcall
+      frame: dd 14
+        db ${macBytes(s)}
+        times 6 db 0
+        db 0x88, 0xb5`),
+      start: true,
+    });
+    await kernel.run();
+    assert.equal(kernel.inspect(a).exitCode, NIC_TX_QUEUE_FULL);
+    const st = nic.stats(a);
+    assert.deepEqual([st.txFrames, st.txDropped], [4, 6]);
+    assert.equal(nic.stats(s).rxQueued, 4, "the queued frames still went out after the VM exited");
+  },
+});
+
+Deno.test({
+  name:
+    "NIC refuses a frame whose source MAC is not the VM's (status 2) and the switch learns nothing",
+  ignore,
+  async fn() {
+    const { kernel, nic } = lan();
+    const s = kernel.create({ image: await sink(), start: true });
+    const a = kernel.create({
+      image: await netGuest(`
+        NIC_SEND frame
+        mov dx, NIC_TX
+        in eax, dx
+        mov ebx, eax
+        xor eax, eax
+        vmcall
+      frame: dd 14
+        db 0xff,0xff,0xff,0xff,0xff,0xff
+        db ${macBytes(s)}       ; the sink's MAC as source
+        db 0x88, 0xb5`),
+      start: true,
+    });
+    await kernel.run();
+    assert.equal(kernel.inspect(a).exitCode, 2);
+    assert.equal(nic.stats(a).txRejected, 1);
+    assert.equal(nic.stats(a).txFrames, 0);
+    assert.equal(nic.switch.stats().switched, 0);
+    assert.equal(nic.switch.lookup(macForVm(s)), undefined);
+  },
+});
+
+Deno.test({
+  name: "NIC snapshot goes through JSON and restores queues and counters into a fresh VM",
+  ignore,
+  async fn() {
+    const one = lan();
+    const s1 = one.kernel.create({ image: await sink(), start: true });
+    one.kernel.create({ image: await sender(s1, "abc", 3), start: true });
+    await one.kernel.run();
+    const snap = JSON.parse(JSON.stringify(one.nic.snapshot(s1)));
+    assert.equal(snap.rx.length, 3);
+
+    const two = lan();
+    const s2 = two.kernel.create({ image: await reader(3) });
+    assert.throws(
+      () => two.nic.restore(s2, { ...snap, rx: ["AAAA"] }),
+      /Cannot restore NIC state of VM 1: receive frame 0 has 3 bytes/,
+    );
+    two.nic.restore(s2, snap);
+    const { rxQueued, ...counters } = two.nic.stats(s2);
+    const { rxQueued: was, ...before } = one.nic.stats(s1);
+    assert.equal(rxQueued, was);
+    assert.deepEqual(counters, { ...before, live: true });
+    two.kernel.start(s2);
+    await two.kernel.run();
+    assert.equal(two.kernel.inspect(s2).state, "exited");
+    assert.equal(two.kernel.consoleText(s2), "abcabcabc");
+    assert.equal(two.nic.stats(s2).rxFrames, 3);
+  },
+});
+
+Deno.test({
+  name: "NIC receive interrupt wakes a waiting VM, which sleeps again when the queue is empty",
+  ignore,
+  async fn() {
+    const { kernel, nic } = lan();
+    const a = kernel.create({ image: await pinger(2, "z", 3), start: true });
+    const b = kernel.create({ image: await echoer(0), start: true });
+    assert.equal(kernel.runSync(1000), "quiescent", "nobody spins: the echoer sleeps");
+    assert.equal(kernel.inspect(a).state, "exited");
+    assert.equal(kernel.inspect(b).state, "idle");
+    assert.equal(nic.stats(b).rxFrames, 3);
+    assert.ok(kernel.inspect(b).stats.quanta < 20);
+  },
+});
