@@ -16,14 +16,17 @@
  *
  * @module
  */
-export { Cpu, type CpuOptions, MAX_BLOCK_INSNS } from "./cpu.ts";
+export { Cpu, type CpuOptions, type JitStats, MAX_BLOCK_INSNS } from "./cpu.ts";
 export { CpuState, ExitInfo, type FaultKind, FaultSignal, FLAGS, Reg, Stop } from "./state.ts";
 export { decode, MAX_INSN_LEN } from "./decoder.ts";
 export { type Handler, Insn } from "./insn.ts";
-export { type JitStats } from "./cpu.ts";
 export {
+  type Guard,
   type JitSetting,
   jitSetting,
+  type RegionCode,
+  type RegionFn,
+  type RegionLimits,
   type Translation,
   TranslationCache,
   type TranslationCacheOptions,

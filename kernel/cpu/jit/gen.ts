@@ -415,7 +415,7 @@ export class Gen {
   /** Statement that continues at guest address `addr` (after the current instruction). */
   goto(addr: number): string {
     const idx = this.#indexOf(addr), refund = this.#refund();
-    if (idx === this.block) return `${refund}continue;`;
+    if (idx === this.block) return `${refund}continue L;`;
     if (idx >= 0) return `${refund}bi = ${idx}; continue L;`;
     return `pc = ${addr}; ${refund}break L;`;
   }

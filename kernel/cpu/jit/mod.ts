@@ -23,4 +23,5 @@ export {
   type TranslationCacheStats,
 } from "./cache.ts";
 export { type JitSetting, jitSetting, translateRegion } from "./tier.ts";
-export type { RegionLimits } from "./region.ts";
+export type { RegionCode, RegionLimits } from "./region.ts";
+export type { Guard, RegionFn } from "./translate.ts";

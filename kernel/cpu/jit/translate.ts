@@ -165,7 +165,7 @@ export function generate(blocks: RegionBlock[]): Generated {
     if (n === 0) throw new RangeError(`Cannot translate a region: block ${k} is empty`);
     const live = flagLiveness(b.insns);
     g.beginBlock(k);
-    g.emit(`case ${k}: for (;;) {`);
+    g.emit(`case ${k}: {`);
     g.emit(`if (bud < ${n}) { pc = ${b.start}; break L; }`);
     g.emit(`bud -= ${n};`);
     let branched = false;
