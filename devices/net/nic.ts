@@ -14,7 +14,9 @@
  * VM (bad-device-request). A full queue is not an error: the frame is dropped
  * and counted, as on a real LAN. The NIC also carries the kernel's virtual
  * switch through the device hooks (its deadline, its service, its host
- * bridges' busy state), so attaching the NIC attaches the LAN.
+ * bridges' busy state), so attaching the NIC attaches the LAN. Attach it
+ * before creating VMs: a VM created earlier gets its MAC and its port at its
+ * first NIC access, and cannot receive before that.
  *
  * @module
  */

@@ -12,6 +12,10 @@
  * dropped and counted). While the bridge is open it reports itself busy, so
  * `Kernel.run()` keeps waiting for host traffic instead of returning.
  *
+ * Host frames arrive when the host sends them, so a kernel serving a bridge
+ * should use the real clock (on the deterministic clock it works, but runs
+ * are no longer reproducible).
+ *
  * Needs Linux, root or CAP_NET_ADMIN, and `--allow-ffi`; without them
  * {@linkcode TapBridge.open} throws a {@linkcode TapError} with one line.
  *

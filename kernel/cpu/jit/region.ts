@@ -6,7 +6,8 @@
  *
  * A block stops before a fault placeholder (bytes that are not an
  * instruction of the subset, or could not be fetched): the region leaves
- * there and the interpreter raises the fault.
+ * there and the interpreter raises the fault. It also stops after a loop's
+ * back edge (see `backEdge`).
  *
  * @module
  */
@@ -33,6 +34,13 @@ export interface RegionLimits {
   /** Most instructions (default 512). */
   maxInsns?: number;
 }
+
+/**
+ * A conditional branch backwards (a loop's back edge). Blocks do not end at
+ * conditional branches, so what follows one is usually the loop's exit path:
+ * it joins the region only if the VM has run it as a block of its own.
+ */
+const backEdge = (i: Insn) => (i.h === F.jcc || i.h === F.loop) && i.target <= i.addr;
 
 /** True for an instruction the decoder could not decode (it faults when run). */
 const placeholder = (i: Insn) => i.next === i.addr;
@@ -76,12 +84,15 @@ export function formRegion(
   for (let q = 0; q < queue.length && out.length < maxBlocks; q++) {
     const b = queue[q]!;
     let n = 0;
-    while (n < b.insns.length && !placeholder(b.insns[n]!)) n++;
+    while (n < b.insns.length && !placeholder(b.insns[n]!)) {
+      const i = b.insns[n++]!;
+      if (backEdge(i)) break;
+    }
     if (n === 0 || (out.length > 0 && insns + n > maxInsns)) continue;
     const body = n === b.insns.length ? b.insns : b.insns.slice(0, n);
     out.push({ start: b.start, insns: body });
     insns += n;
-    for (const a of successors(body, n < b.insns.length)) {
+    for (const a of successors(body, n < b.insns.length && placeholder(b.insns[n]!))) {
       if (seen.has(a)) continue;
       const s = lookup(a);
       if (s === undefined || !s.valid) continue;
