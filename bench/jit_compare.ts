@@ -108,7 +108,7 @@ const cold = (): CpuOptions => ({ jit: true, jitCache: new TranslationCache() })
 
 if (hasNasm) {
   for (const loop of LOOPS) {
-    const iInterp = 10_000_000, iJit = 100_000_000;
+    const iInterp = 10_000_000, iJit = 50_000_000;
     const interpImage = { flat: await guestLoop(loop, iInterp) };
     const jitImage = { flat: await guestLoop(loop, iJit) };
     const shared = new TranslationCache();

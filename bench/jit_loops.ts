@@ -76,7 +76,9 @@ _start:
   xor eax, eax
   xor ebx, ebx
   mov ecx, ${iterations}
+  jecxz over
   ${loop.body}
+over:
   ${exit}
 ${arr}
 `;

@@ -14,7 +14,7 @@ import { Kernel } from "../kernel/mod.ts";
 import { fmt, HLT_LOOP, YIELD_LOOP } from "./_kernel_guests.ts";
 
 function measure(yielders: number, idlers: number, switches: number): number {
-  const k = new Kernel();
+  const k = new Kernel({ jit: Deno.env.get("DENALI_JIT") === "0" ? "off" : "on" });
   for (let i = 0; i < idlers; i++) k.create({ image: HLT_LOOP, memSize: 64 * 1024, start: true });
   k.runSync(); // every idler runs once and halts: they wait for interrupts from now on
   for (let i = 0; i < yielders; i++) {

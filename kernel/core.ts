@@ -32,6 +32,8 @@ import type { Scheduler } from "./scheduler.ts";
 import { TimerHeap } from "./timer_heap.ts";
 import { IdleKind, type VmFault, VmTable } from "./vm_table.ts";
 import { isFinalState, VmState } from "./vm_state.ts";
+import type { HostedRunner } from "./worker_vm.ts";
+import { HostedCore } from "./worker_core.ts";
 
 /** The stops of the CPU, as numbers (see kernel/cpu). */
 const STOP_BUDGET = 0, STOP_HLT = 1, STOP_VMCALL = 2, STOP_IN = 3, STOP_OUT = 4, STOP_FAULT = 5;
@@ -144,6 +146,8 @@ export class KernelCore {
   current: number = -1;
   /** Called when a VM stops for good (exit, fault, kill). */
   onFinish: FinishListener = () => {};
+  /** Runs the quanta of hosted VMs (Worker guests), if any; see worker_vm.ts. */
+  hosted: HostedRunner | null = null;
 
   #devices: Device[] = [];
   #timed: Device[] = [];
@@ -205,6 +209,18 @@ export class KernelCore {
   /** The RDTSC source to give each CPU. */
   get tsc(): () => number {
     return this.#tsc;
+  }
+
+  /** Transitions of hosted VMs (Worker guests), see {@linkcode HostedCore}. */
+  readonly hostedCore: HostedCore = new HostedCore(
+    this,
+    (slot, deadline) => this.#idle(slot, IdleKind.Hlt, deadline),
+    (slot, state) => this.#finish(slot, state),
+  );
+
+  #hostedQuantum(slot: number): void {
+    this.hostedCore.quantum(slot, this.#last);
+    this.#last = slot;
   }
 
   // ---- lifecycle transitions (called by the public API) ------------------
@@ -302,6 +318,7 @@ export class KernelCore {
     for (;;) {
       if (this.#devDeadline <= clock.now()) this.#serviceDevices(clock.now());
       if (timers.size > 0) this.#expireTimers(clock.now());
+      if (this.hosted !== null && this.hosted.hold(clock.now())) return SliceResult.Sleep;
       const slot = sched.next();
       if (slot < 0) {
         const next = Math.min(
@@ -315,7 +332,8 @@ export class KernelCore {
         clock.skipTo(Math.max(next, clock.now()));
         continue;
       }
-      this.#runQuantum(slot);
+      if (this.hosted !== null && this.hosted.owns(slot)) this.#hostedQuantum(slot);
+      else this.#runQuantum(slot);
       if (++n >= maxQuanta) {
         return sched.length > 0 || timers.size > 0 || this.#devDeadline < Infinity ||
             this.#devicesBusy()
@@ -334,6 +352,7 @@ export class KernelCore {
 
   /** Ticks until the earliest VM timer or device deadline (0 if due), or Infinity. */
   ticksToNextTimer(): number {
+    if (this.hosted !== null && this.hosted.hold(this.config.clock.now())) return Infinity;
     const next = Math.min(
       this.timers.size > 0 ? this.timers.peekDeadline() : Infinity,
       this.#devDeadline,

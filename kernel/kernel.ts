@@ -18,7 +18,7 @@
 import { type ClockKind, createClock } from "./clock.ts";
 import { ConsoleDevice, type ConsoleSink } from "../devices/console.ts";
 import { type InterruptMode, KernelCore, type KernelCpu, SliceResult } from "./core.ts";
-import { Cpu } from "./cpu/mod.ts";
+import { Cpu, type CpuOptions, TranslationCache } from "./cpu/mod.ts";
 import {
   BadOptionError,
   KernelError,
@@ -36,6 +36,7 @@ import { readGuest, writeGuest } from "./guest_memory.ts";
 import { RoundRobinScheduler, type Scheduler } from "./scheduler.ts";
 import type { KernelStats, VmExit, VmInfo, VmStats } from "./vm_info.ts";
 import { isFinalState, VM_STATE_COUNT, VmState, vmStateName } from "./vm_state.ts";
+import type { HostedCreateOptions, HostedRunner, HostedVms } from "./worker_vm.ts";
 
 /**
  * Options of {@linkcode Kernel}.
@@ -48,6 +49,12 @@ import { isFinalState, VM_STATE_COUNT, VmState, vmStateName } from "./vm_state.t
  * ```
  */
 export interface KernelOptions {
+  /**
+   * The CPU's translation tier: on (default), off, or eager (translate at first
+   * execution). One translation cache is shared by every VM of the kernel, so
+   * VMs running the same image share translated code.
+   */
+  jit?: "on" | "off" | "eager";
   /** "deterministic" (default: virtual time, reproducible runs) or "real" (wall clock). */
   clock?: ClockKind;
   /** Instructions per quantum (default 10,000). */
@@ -134,6 +141,8 @@ export class Kernel {
   readonly #maxVmMemory: number;
   readonly #cpuKhz: number;
   readonly #sliceMs: number;
+  /** CPU options shared by every VM: the tier setting and one translation cache. */
+  readonly #jit: CpuOptions;
   readonly #waiters = new Map<number, ((exit: VmExit) => void)[]>();
   #nextId = 1;
   #running: Promise<void> | null = null;
@@ -148,6 +157,15 @@ export class Kernel {
     this.#maxVmMemory = options.maxVmMemory ?? P.DEFAULT_MAX_VM_MEMORY;
     this.#sliceMs = options.sliceMs ?? P.DEFAULT_SLICE_MS;
     const what = "create kernel";
+    const jit = options.jit ?? "on";
+    if (jit !== "on" && jit !== "off" && jit !== "eager") {
+      throw new BadOptionError(what, `jit "${jit}" is not "on", "off" or "eager"`);
+    }
+    this.#jit = jit === "off" ? { jit: false } : {
+      jit: true,
+      jitCache: new TranslationCache(),
+      ...(jit === "eager" ? { jitThreshold: 0 } : {}),
+    };
     if (!Number.isInteger(quantum) || quantum < P.MIN_QUANTUM || quantum > P.MAX_QUANTUM) {
       throw new BadOptionError(what, `quantum ${quantum} is not an integer in 1..${P.MAX_QUANTUM}`);
     }
@@ -214,7 +232,7 @@ export class Kernel {
       throw e;
     }
     const core = this.#core;
-    const cpu: KernelCpu = new Cpu(space, { tsc: core.tsc });
+    const cpu: KernelCpu = new Cpu(space, { tsc: core.tsc, ...this.#jit });
     cpu.eip = entry >>> 0;
     cpu.regs[4] = memSize | 0;
     cpu.eflags = 0x202;
@@ -227,16 +245,74 @@ export class Kernel {
     t.cpus[slot] = cpu;
     t.names[slot] = options.name;
     this.console.release(slot);
+    this.#initVregs(slot, space, id, memSize);
+    core.vmCreated(slot, id);
+    if (options.start) this.start(id);
+    return id;
+  }
+
+  /** Writes the kernel's constant words of a new VM's virtual registers page. */
+  #initVregs(slot: number, space: AddressSpace, id: number, memSize: number): void {
     const base = space.translate(VREGS_ADDRESS, true);
-    t.vregs[slot] = base >>> 2;
+    this.#core.table.vregs[slot] = base >>> 2;
     const v = this.phys.view;
     v.setUint32(base + VREG.VERSION, VREGS_VERSION, true);
     v.setUint32(base + VREG.VM_ID, id, true);
     v.setUint32(base + VREG.MEM_SIZE, memSize % 0x1_0000_0000, true);
     v.setUint32(base + VREG.CPU_KHZ, this.#cpuKhz, true);
-    v.setUint32(base + VREG.QUANTUM, core.config.quantum, true);
-    core.vmCreated(slot, id);
-    if (options.start) this.start(id);
+    v.setUint32(base + VREG.QUANTUM, this.#core.config.quantum, true);
+  }
+
+  // ---- hosted VMs (Worker guests; kernel/worker_vm.ts) ---------------------
+
+  /**
+   * Hands the quanta of hosted VMs to `runner` (Worker guests: see
+   * kernel/worker_host.ts), attaches it as a device for its hooks, and returns
+   * what the runner may do with its VMs. One runner per kernel.
+   */
+  hostVms(runner: HostedRunner): HostedVms {
+    const core = this.#core;
+    if (core.hosted !== null) {
+      throw new KernelError("busy", "Cannot host VMs: the kernel already has a runner");
+    }
+    this.attach(runner);
+    core.hosted = runner;
+    const h = core.hostedCore, clock = core.config.clock;
+    return {
+      create: (o) => this.#createHosted(o),
+      slotOf: (id) => core.table.slotOf(id),
+      idle: (slot, us) => h.idle(slot, us === null ? -1 : clock.now() + us * clock.ticksPerMicro),
+      ready: (slot) => h.ready(slot),
+      exit: (slot, code) => h.exit(slot, code),
+      fault: (slot, reason, detail) => h.fault(slot, reason, detail),
+      charge: (slot, n) => h.charge(slot, n),
+      in: (g, port, size) => core.bus.in(g, port, size),
+      out: (g, port, size, value) => core.bus.out(g, port, size, value),
+      clock,
+      quantum: core.config.quantum,
+      cpuKhz: this.#cpuKhz,
+    };
+  }
+
+  #createHosted(options: HostedCreateOptions): number {
+    const memSize = this.#checkMemory(options.memSize);
+    const maxInstructions = options.maxInstructions ?? 0;
+    if (!(Number.isSafeInteger(maxInstructions) && maxInstructions >= 0)) {
+      throw new BadOptionError("create VM", `maxInstructions ${maxInstructions} is not >= 0`);
+    }
+    const space = new AddressSpace(this.phys, memSize);
+    space.allocate(VREGS_ADDRESS, PAGE_SIZE, true);
+    const id = this.#nextId++;
+    const t = this.#core.table;
+    const slot = t.alloc(id);
+    t.memSize[slot] = memSize;
+    t.maxInstructions[slot] = maxInstructions;
+    t.spaces[slot] = space;
+    t.cpus[slot] = null;
+    t.names[slot] = options.name;
+    this.console.release(slot);
+    this.#initVregs(slot, space, id, memSize);
+    this.#core.vmCreated(slot, id);
     return id;
   }
 

@@ -7,7 +7,9 @@ import { assert } from "./_assert.ts";
 import { buildGuest, describeExit, hasGcc32, runGuest, runNative } from "./los_harness.ts";
 
 const HAVE_GCC = await hasGcc32();
-if (!HAVE_GCC) console.warn("guests_libc_test skipped: gcc -m32 is missing (apt-get install -y gcc-multilib)");
+if (!HAVE_GCC) {
+  console.warn("guests_libc_test skipped: gcc -m32 is missing (apt-get install -y gcc-multilib)");
+}
 
 for (const name of ["libc_strings", "libc_stdlib"]) {
   Deno.test({

@@ -113,15 +113,22 @@ export function machine(options: MachineOptions = {}): Machine {
 /** Runs one image in a fresh machine to its end; returns its console output and exit. */
 export async function runGuest(
   image: Uint8Array,
-  options: MachineOptions & { memSize?: number; stdin?: string; maxInstructions?: number } = {},
+  options: MachineOptions & {
+    memSize?: number;
+    stdin?: string;
+    maxInstructions?: number;
+    /** Called after the VM is created and before it starts (map disks here). */
+    setup?: (m: Machine, id: number) => void;
+  } = {},
 ): Promise<{ output: string; exit: VmExit; machine: Machine }> {
-  const { memSize, stdin, maxInstructions, ...rest } = options;
+  const { memSize, stdin, maxInstructions, setup, ...rest } = options;
   const m = machine(rest);
   const id = m.kernel.create({
     image,
     memSize: memSize ?? 4 << 20,
     maxInstructions: maxInstructions ?? 2_000_000_000,
   });
+  setup?.(m, id);
   if (stdin !== undefined) {
     m.keyboard.type(id, new TextEncoder().encode(stdin));
     m.keyboard.end(id);
@@ -137,5 +144,7 @@ export async function runGuest(
 /** A one-line description of an exit, for assertion messages. */
 export function describeExit(exit: VmExit): string {
   const f = exit.fault;
-  return f ? `${exit.state}: ${f.reason} at 0x${f.eip.toString(16)} ${f.detail ?? ""}` : `${exit.state} ${exit.code}`;
+  return f
+    ? `${exit.state}: ${f.reason} at 0x${f.eip.toString(16)} ${f.detail ?? ""}`
+    : `${exit.state} ${exit.code}`;
 }

@@ -262,6 +262,13 @@ export class Cpu extends CpuState {
       }
       cache.add(t);
       this.#compiled++;
+      // Warm-up: with no budget the code leaves at once through its exit path and changes
+      // nothing, but V8 then has type feedback for that path. Without it, code that V8
+      // optimizes during a long first call deopts at every later exit.
+      const saved = this.budget, mem = this.mem, phys = mem.phys;
+      this.budget = 0;
+      if (!Deno.env.get("NOWARM")) t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
+      this.budget = saved;
     }
     blk.jit = t;
     // The translation depends on every page of its region: register the block on each.

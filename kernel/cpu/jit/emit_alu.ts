@@ -62,19 +62,24 @@ function aluTo(g: Gen, i: Insn, src: string): void {
 
 const aluUse = (i: Insn) => (i.sub === 2 || i.sub === 3 ? CF : 0);
 
+const aluStores = (i: Insn) => i.isMem && i.sub !== 7;
+
 const aluRmR = spec({
+  stores: aluStores,
   use: aluUse,
   def: () => ALL,
   emit: (g, i) => aluTo(g, i, g.reg(i.size, i.reg)),
 });
 
 const aluRmI = spec({
+  stores: aluStores,
   use: aluUse,
   def: () => ALL,
   emit: (g, i) => aluTo(g, i, String(i.imm)),
 });
 
 const aluRRm = spec({
+  stores: () => false,
   use: aluUse,
   def: () => ALL,
   emit(g, i) {
@@ -92,8 +97,16 @@ function test(g: Gen, i: Insn, src: string): void {
   g.flagsLogic(g.let(`${d} & ${src}`, "r"), i.size << 3);
 }
 
-const testRmR = spec({ def: () => ALL, emit: (g, i) => test(g, i, g.reg(i.size, i.reg)) });
-const testRmI = spec({ def: () => ALL, emit: (g, i) => test(g, i, String(i.imm)) });
+const testRmR = spec({
+  stores: () => false,
+  def: () => ALL,
+  emit: (g, i) => test(g, i, g.reg(i.size, i.reg)),
+});
+const testRmI = spec({
+  stores: () => false,
+  def: () => ALL,
+  emit: (g, i) => test(g, i, String(i.imm)),
+});
 
 const incDec = spec({
   use: (_i, live) => live & CF,
@@ -152,6 +165,7 @@ const only32 = (i: Insn) => i.size === 4;
 function mulAcc(signed: boolean): OpSpec {
   return spec({
     native: only32,
+    stores: () => false,
     def: () => ALL,
     emit(g, i) {
       const s = g.readRM(i);
@@ -181,6 +195,7 @@ function imulTrunc(g: Gen, i: Insn, a: string, b: string): void {
 }
 
 const imul2 = spec({
+  stores: () => false,
   native: only32,
   def: () => ALL,
   emit(g, i) {
@@ -190,6 +205,7 @@ const imul2 = spec({
 });
 
 const imul3 = spec({
+  stores: () => false,
   native: only32,
   def: () => ALL,
   emit(g, i) {
@@ -199,6 +215,7 @@ const imul3 = spec({
 });
 
 const div = spec({
+  stores: () => false,
   native: only32,
   faults: () => true,
   emit(g, i) {
@@ -213,6 +230,7 @@ const div = spec({
 });
 
 const idiv = spec({
+  stores: () => false,
   native: only32,
   faults: () => true,
   emit(g, i) {

@@ -31,6 +31,7 @@ const jmp = spec({
 });
 
 const jmpRm = spec({
+  stores: () => false,
   branch: true,
   emit(g, i) {
     const t = g.let(`${g.readRM(i)} >>> 0`, "t");
@@ -41,6 +42,7 @@ const jmpRm = spec({
 const call = spec({
   branch: true,
   faults: () => true,
+  stores: () => true,
   emit(g, i) {
     push(g, 4, String(i.next | 0));
     g.checkStore(String(i.target));
@@ -51,6 +53,7 @@ const call = spec({
 const callRm = spec({
   branch: true,
   faults: () => true,
+  stores: () => true,
   emit(g, i) {
     const t = g.let(`${g.readRM(i)} >>> 0`, "t");
     push(g, 4, String(i.next | 0));
@@ -60,6 +63,7 @@ const callRm = spec({
 });
 
 const ret = spec({
+  stores: () => false,
   branch: true,
   faults: () => true,
   emit(g, i) {

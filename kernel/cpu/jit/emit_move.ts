@@ -18,6 +18,7 @@ const movRmR = spec({
 });
 
 const movRRm = spec({
+  stores: () => false,
   emit: (g, i) => g.setReg(i.size, i.reg, g.readRM(i)),
 });
 
@@ -26,6 +27,7 @@ const movRmI = spec({
 });
 
 const movx = spec({
+  stores: () => false,
   emit(g, i) {
     const ss = i.imm2;
     const v = g.readRM(i, ss);
@@ -64,6 +66,7 @@ export function push(g: Gen, size: number, v: string): void {
 
 const pushRm = spec({
   faults: () => true,
+  stores: () => true,
   emit(g, i) {
     const v = i.isMem ? g.readRM(i) : g.let(g.reg(i.size, i.rm), "v");
     push(g, i.size, v);
@@ -72,10 +75,12 @@ const pushRm = spec({
 
 const pushI = spec({
   faults: () => true,
+  stores: () => true,
   emit: (g, i) => push(g, i.size, String(i.imm)),
 });
 
 const popRm = spec({
+  stores: () => false,
   native: (i) => !i.isMem,
   faults: () => true,
   emit(g, i) {
@@ -87,6 +92,7 @@ const popRm = spec({
 });
 
 const leave = spec({
+  stores: () => false,
   faults: () => true,
   emit(g) {
     const a = g.let("r5", "a");
@@ -96,6 +102,7 @@ const leave = spec({
 });
 
 const cmov = spec({
+  stores: () => false,
   use: (i) => COND_USE[i.sub >>> 1]!,
   emit(g, i) {
     const v = g.readRM(i);

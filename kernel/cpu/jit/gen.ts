@@ -497,6 +497,8 @@ export interface OpSpec {
   native(i: Insn): boolean;
   /** It can fault (memory operand, divide): every flag is live before it. */
   faults(i: Insn): boolean;
+  /** It can write memory (and so leave when the write hits translated code). */
+  stores(i: Insn): boolean;
   /** Flags it reads, given the flags live after it. */
   use(i: Insn, liveAfter: number): number;
   /** Flags it always overwrites. */
@@ -512,6 +514,7 @@ export function spec(s: Partial<OpSpec> & Pick<OpSpec, "emit">): OpSpec {
   return {
     native: s.native ?? (() => true),
     faults: s.faults ?? ((i) => i.isMem),
+    stores: s.stores ?? ((i) => i.isMem),
     use: s.use ?? (() => 0),
     def: s.def ?? (() => 0),
     emit: s.emit,

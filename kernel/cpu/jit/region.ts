@@ -42,13 +42,33 @@ export interface RegionLimits {
  */
 const backEdge = (i: Insn) => (i.h === F.jcc || i.h === F.loop) && i.target <= i.addr;
 
+/** `call/jmp [disp + reg*4]`: an indirect branch through a table at a fixed address. */
+const tableForm = (i: Insn) =>
+  i.isMem && i.base < 0 && i.index >= 0 && i.scale === 2 && i.seg === 0 && i.size === 4;
+
 /** True for an instruction the decoder could not decode (it faults when run). */
 const placeholder = (i: Insn) => i.next === i.addr;
 
-function successors(body: Insn[], truncated: boolean): number[] {
+/** Most entries of a jump or call table read to find targets. */
+const TABLE_ENTRIES = 64;
+
+function successors(
+  body: Insn[],
+  truncated: boolean,
+  peek32: (addr: number) => number | null,
+): number[] {
   const out: number[] = [];
   for (const i of body) {
     if (i.h === F.jcc || i.h === F.loop || i.h === F.jmp || i.h === F.call) out.push(i.target);
+    else if ((i.h === F.callRm || i.h === F.jmpRm) && tableForm(i)) {
+      // A table of code addresses (function pointers, a switch's jump table): its entries are
+      // likely targets. Only region formation uses them; dispatch stays by address.
+      for (let k = 0; k < TABLE_ENTRIES; k++) {
+        const t = peek32((i.disp + (k << 2)) >>> 0);
+        if (t === null) break;
+        out.push(t >>> 0);
+      }
+    }
   }
   const last = body[body.length - 1]!;
   if (!truncated && (!last.end || last.h === F.call || last.h === F.callRm)) out.push(last.next);
@@ -57,7 +77,8 @@ function successors(body: Insn[], truncated: boolean): number[] {
 
 /**
  * The region rooted at `entry`; null when its first instruction cannot be
- * translated (a fault placeholder).
+ * translated (a fault placeholder). `peek32` reads guest memory (null when
+ * unmapped) to find the targets of jump and call tables.
  *
  * @example
  * ```ts
@@ -75,6 +96,7 @@ export function formRegion(
   entry: SourceBlock,
   lookup: (addr: number) => SourceBlock | undefined,
   limits: RegionLimits = {},
+  peek32: (addr: number) => number | null = () => null,
 ): RegionBlock[] | null {
   const maxBlocks = limits.maxBlocks ?? 48, maxInsns = limits.maxInsns ?? 512;
   const out: RegionBlock[] = [];
@@ -92,7 +114,7 @@ export function formRegion(
     const body = n === b.insns.length ? b.insns : b.insns.slice(0, n);
     out.push({ start: b.start, insns: body });
     insns += n;
-    for (const a of successors(body, n < b.insns.length && placeholder(b.insns[n]!))) {
+    for (const a of successors(body, n < b.insns.length && placeholder(b.insns[n]!), peek32)) {
       if (seen.has(a)) continue;
       const s = lookup(a);
       if (s === undefined || !s.valid) continue;

@@ -33,7 +33,11 @@ export function translateRegion(
   lookup: (addr: number) => SourceBlock | undefined,
   limits: RegionLimits = {},
 ): Translation | null {
-  const region = formRegion(entry, lookup, limits);
+  const peek32 = (a: number): number | null => {
+    const b = mem.readBytes(a, 4);
+    return b === null ? null : b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
+  };
+  const region = formRegion(entry, lookup, limits, peek32);
   if (region === null) return null;
   const gen = generate(region);
   return {

@@ -83,7 +83,7 @@ export function flagLiveness(insns: Insn[]): number[] {
     const i = insns[j]!, s = nativeSpec(i);
     // A branch may leave the block, and so may an instruction that writes memory (when the
     // write hits translated code): whoever runs next may read any flag.
-    if (s !== null && (s.branch || s.faults(i))) live = ALL;
+    if (s !== null && (s.branch || s.stores(i))) live = ALL;
     after[j] = live;
     if (s === null || s.faults(i)) live = ALL;
     else live = s.use(i, live) | (live & ~s.def(i));

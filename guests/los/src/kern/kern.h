@@ -2,6 +2,7 @@
 #ifndef LOS_KERN_H
 #define LOS_KERN_H
 
+#include <los/irq.h>
 #include <los/list.h>
 #include <los/sync.h>
 #include <los/thread.h>
