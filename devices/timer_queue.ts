@@ -6,8 +6,8 @@
  * breaks ties), so runs stay deterministic. A device that holds thousands of
  * idle VMs pays nothing for them: the kernel only ever asks for the top.
  *
- * (The kernel keeps its own heap of idle VMs; devices do not import the
- * kernel's insides, so they have this one.)
+ * (The kernel uses it too, for its idle VMs with a timeout: devices sit below
+ * the kernel in the layering, so the one heap lives here.)
  *
  * @module
  */

@@ -29,7 +29,7 @@ import {
 } from "./memory/mod.ts";
 import { PortBus } from "./ports.ts";
 import type { Scheduler } from "./scheduler.ts";
-import { TimerHeap } from "./timer_heap.ts";
+import { DeadlineQueue } from "../devices/timer_queue.ts";
 import { IdleKind, type VmFault, VmTable } from "./vm_table.ts";
 import { isFinalState, VmState } from "./vm_state.ts";
 import type { HostedRunner } from "./worker_vm.ts";
@@ -125,7 +125,7 @@ export class KernelCore {
   /** VM control blocks. */
   readonly table: VmTable<KernelCpu> = new VmTable<KernelCpu>();
   /** Idle VMs with a deadline. */
-  readonly timers: TimerHeap = new TimerHeap();
+  readonly timers: DeadlineQueue = new DeadlineQueue();
   /** Port I/O devices. */
   readonly bus: PortBus = new PortBus();
   /** Settings. */
@@ -328,7 +328,12 @@ export class KernelCore {
         if (next === Infinity) {
           return this.#devicesBusy() ? SliceResult.Sleep : SliceResult.Quiescent;
         }
-        if (clock.kind !== "deterministic") return SliceResult.Sleep;
+        if (clock.kind !== "deterministic") {
+          // A device made another due while being served (a Worker answer queued a frame):
+          // serve it now rather than sleeping through a timer tick.
+          if (next <= clock.now()) continue;
+          return SliceResult.Sleep;
+        }
         clock.skipTo(Math.max(next, clock.now()));
         continue;
       }

@@ -36,7 +36,6 @@ export {
 export { type Clock, type ClockKind, createClock, DeterministicClock, RealClock } from "./clock.ts";
 export { RoundRobinScheduler, type Scheduler } from "./scheduler.ts";
 export { SlotDeque } from "./slot_deque.ts";
-export { TimerHeap } from "./timer_heap.ts";
 export { type GuestPort, PortBus, type PortDevice } from "./ports.ts";
 export type { Device, DeviceGuest, DeviceHost } from "../devices/device.ts";
 export { demandZero, instructionBytes, readGuest, writeGuest } from "./guest_memory.ts";

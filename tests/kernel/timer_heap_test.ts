@@ -1,8 +1,8 @@
 import { assert } from "../_assert.ts";
-import { TimerHeap } from "../../kernel/mod.ts";
+import { DeadlineQueue } from "../../kernel/mod.ts";
 
-Deno.test("TimerHeap pops slots in deadline order, ties in arming order", () => {
-  const h = new TimerHeap();
+Deno.test("DeadlineQueue pops slots in deadline order, ties in arming order", () => {
+  const h = new DeadlineQueue();
   const deadlines = [50, 10, 30, 10, 70, 20, 30, 0];
   deadlines.forEach((d, slot) => h.arm(slot, d));
   const order: number[] = [];
@@ -12,8 +12,8 @@ Deno.test("TimerHeap pops slots in deadline order, ties in arming order", () => 
   assert.equal(h.peekDeadline(), Infinity);
 });
 
-Deno.test("TimerHeap cancels and re-arms timers anywhere in the heap", () => {
-  const h = new TimerHeap();
+Deno.test("DeadlineQueue cancels and re-arms timers anywhere in the heap", () => {
+  const h = new DeadlineQueue();
   for (let s = 0; s < 100; s++) h.arm(s, (s * 37) % 101);
   for (let s = 0; s < 100; s += 3) assert.ok(h.cancel(s));
   assert.ok(!h.cancel(0));
@@ -33,8 +33,8 @@ Deno.test("TimerHeap cancels and re-arms timers anywhere in the heap", () => {
   assert.equal(count, 66);
 });
 
-Deno.test("TimerHeap grows past its initial capacity and slot range", () => {
-  const h = new TimerHeap();
+Deno.test("DeadlineQueue grows past its initial capacity and slot range", () => {
+  const h = new DeadlineQueue();
   for (let s = 5000; s > 0; s--) h.arm(s, s);
   assert.equal(h.size, 5000);
   assert.equal(h.peekSlot(), 1);
