@@ -61,6 +61,9 @@ export interface JitStats {
   jitInstructions: number;
 }
 
+/** Empty calls of a new translation before its first real one (see `#tier`). */
+const JIT_WARMUP_CALLS = 16;
+
 /** Longest run of instructions decoded into one block. */
 export const MAX_BLOCK_INSNS = 64;
 
@@ -263,11 +266,14 @@ export class Cpu extends CpuState {
       cache.add(t);
       this.#compiled++;
       // Warm-up: with no budget the code leaves at once through its exit path and changes
-      // nothing, but V8 then has type feedback for that path. Without it, code that V8
-      // optimizes during a long first call deopts at every later exit.
+      // nothing, but V8 then has type feedback for that path (it records feedback only after
+      // a few calls). Without it, code that V8 optimizes during a long first call deopts at
+      // every later exit.
       const saved = this.budget, mem = this.mem, phys = mem.phys;
       this.budget = 0;
-      if (!Deno.env.get("NOWARM")) t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
+      for (let k = 0; k < JIT_WARMUP_CALLS; k++) {
+        t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
+      }
       this.budget = saved;
     }
     blk.jit = t;

@@ -8,7 +8,7 @@
 
 import type { Handler } from "../insn.ts";
 import * as M from "../ops_move.ts";
-import { ALL, COND_USE, type Gen, type OpSpec, spec } from "./gen.ts";
+import { ALL, COND_USE, FIX_CF, type Gen, type OpSpec, spec } from "./gen.ts";
 
 const movRmR = spec({
   emit(g, i) {
@@ -129,7 +129,7 @@ const flagOp = spec({
       case 0:
       case 1:
       case 2:
-        g.emit("Ffl = lazyFlags(Fop, Fd, Fs, Fr, Fb, Ffl); Fop = 0;");
+        g.emit(`${FIX_CF} Ffl = lazyFlags(Fop, Fd, Fs, Fr, Fb, Ffl); Fop = 0;`);
         g.emit(i.sub === 0 ? "Ffl &= -2;" : i.sub === 1 ? "Ffl |= 1;" : "Ffl ^= 1;");
         g.flagsUnknown();
         return;

@@ -9,7 +9,7 @@
 
 import type { Handler, Insn } from "../insn.ts";
 import * as S from "../ops_shift.ts";
-import { ALL, CF, type Gen, OF, type OpSpec, spec } from "./gen.ts";
+import { ALL, CF, FIX_CF, type Gen, OF, type OpSpec, spec } from "./gen.ts";
 
 const maskOf = (size: number) => (size === 4 ? -1 : size === 2 ? 65535 : 255);
 
@@ -79,7 +79,7 @@ function emitShift(g: Gen, i: Insn): void {
       const of = kind === 0
         ? `(((${rv} >>> ${bits - 1}) & 1) ^ (${rv} & 1))`
         : `(((${rv} >>> ${bits - 1}) ^ (${rv} >>> ${bits - 2})) & 1)`;
-      if (g.live(ALL & ~(CF | OF))) g.emit("Ffl = lazyFlags(Fop, Fd, Fs, Fr, Fb, Ffl);");
+      if (g.live(ALL & ~(CF | OF))) g.emit(`${FIX_CF} Ffl = lazyFlags(Fop, Fd, Fs, Fr, Fb, Ffl);`);
       g.emit(`Ffl = (Ffl & -2050) | ${cf} | (${of} << 11); Fop = 0;`);
     }
     g.flagsUnknown();

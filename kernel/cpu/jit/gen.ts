@@ -11,9 +11,14 @@
  * - Flags live in `Fop Fd Fs Fr Fb Ffl`, the lazy record of `CpuState` held in
  *   locals. Within a block the generator also knows which instruction set them
  *   last (`prod`), and reads conditions from that instruction's temporaries.
+ *   One difference: for an INC/DEC record, CF is not in `Ffl` but comes from
+ *   the record before it, kept in `Cop Cd Cs Cr Cb` (`FIX_CF` folds it in).
  * - Precise faults: an instruction performs its memory accesses before it
  *   changes a register or flag local, and sets `k` (its index) before the
  *   first access that can throw; the catch writes the locals back.
+ * - Self-modifying code: a write that takes the slow path (a page marked as
+ *   holding code) and invalidated this translation sets `sm`; the code leaves
+ *   right after the instruction, as the interpreter leaves a stale block.
  *
  * @module
  */
@@ -89,6 +94,8 @@ export class Gen {
   /** Global indexes of instructions the code calls the handler of (closure constants `I<g>`). */
   readonly handlerRefs: Set<number> = new Set();
   #prod: Prod | null = null;
+  /** When `#prod` is INC/DEC: the instruction its CF comes from, if known here. */
+  #carry: Prod | null = null;
   #faultSet = false;
   /** Address and page-table-entry temps of the current instruction's last load. */
   #lastPte: [string, string] | null = null;
@@ -127,6 +134,7 @@ export class Gen {
   beginBlock(index: number): void {
     this.block = index;
     this.#prod = null;
+    this.#carry = null;
   }
 
   // ---- registers and addresses ------------------------------------------
@@ -264,12 +272,29 @@ export class Gen {
     this.#prod = { op: LOP_LOGIC, d: "0", s: "0", r, bits, plain: false };
   }
 
-  /** Records INC/DEC: CF is kept (computed from the previous record only if someone reads it). */
+  /**
+   * Records INC/DEC. CF is kept: rather than computing it, the record it comes
+   * from moves to the carry locals `Cop Cd Cs Cr Cb` (when CF is read later).
+   * With only CF read later, INC/DEC records nothing: the previous record
+   * still gives the right CF.
+   */
   flagsIncDec(dec: boolean, d: string, r: string, bits: number): void {
-    if (this.live(CF)) this.emit(`Ffl = (Ffl & -2) | ${this.cf()};`);
-    if (this.live(ALL & ~CF)) {
-      this.emit(`Fop = ${dec ? LOP_DEC : LOP_INC}; Fd = ${d}; Fs = 1; Fr = ${r}; Fb = ${bits};`);
+    if (!this.live(ALL & ~CF)) return;
+    const p = this.#prod;
+    if (this.live(CF)) {
+      if (p === null) {
+        this.emit(
+          "if (Fop !== 4 && Fop !== 5) { Cop = Fop; Cd = Fd; Cs = Fs; Cr = Fr; Cb = Fb; }",
+        );
+        this.#carry = null;
+      } else if (p.op !== LOP_INC && p.op !== LOP_DEC) {
+        if (p.op === LOP_ADD || p.op === LOP_SUB) {
+          this.emit(`Cop = ${p.op}; Cd = ${p.d}; Cs = ${p.s}; Cr = ${p.r}; Cb = ${p.bits};`);
+        } else this.emit(`Cop = ${p.op === LOP_LOGIC ? LOP_LOGIC : 0};`);
+        this.#carry = p;
+      }
     }
+    this.emit(`Fop = ${dec ? LOP_DEC : LOP_INC}; Fd = ${d}; Fs = 1; Fr = ${r}; Fb = ${bits};`);
     this.#prod = { op: dec ? LOP_DEC : LOP_INC, d, s: "1", r, bits, plain: false };
   }
 
@@ -285,12 +310,20 @@ export class Gen {
   /** Flags are in the locals again (after a fallback or conditional update). */
   flagsUnknown(): void {
     this.#prod = null;
+    this.#carry = null;
   }
 
   /** Carry flag of the current state as a 0/1 expression. */
   cf(): string {
     const p = this.#prod;
-    if (p === null) return "lazyCF(Fop, Fd, Fs, Fr, Fb, Ffl)";
+    if (p === null) return `(${INCDEC} ? ${CARRY_CF} : lazyCF(Fop, Fd, Fs, Fr, Fb, Ffl))`;
+    if (p.op === LOP_INC || p.op === LOP_DEC) {
+      return this.#carry === null ? CARRY_CF : this.#cfOf(this.#carry);
+    }
+    return this.#cfOf(p);
+  }
+
+  #cfOf(p: Prod): string {
     const top = p.bits - 1;
     switch (p.op) {
       case LOP_ADD:
@@ -336,7 +369,10 @@ export class Gen {
   /** Condition code `cc` (0..15) of the current state as a boolean expression. */
   cond(cc: number): string {
     const p = this.#prod;
-    if (p === null) return `lazyCond(${cc}, Fop, Fd, Fs, Fr, Fb, Ffl)`;
+    if (p === null) {
+      if (COND_USE[cc >>> 1]! & CF) return `lazyCond(${cc}, Fop, Fd, Fs, Fr, Fb, ${FFL_CF})`;
+      return `lazyCond(${cc}, Fop, Fd, Fs, Fr, Fb, Ffl)`;
+    }
     const base = this.#condBase(p, cc >>> 1);
     return cc & 1 ? `!(${base})` : `(${base})`;
   }
@@ -472,20 +508,37 @@ export class Gen {
       `if (c.eip !== ${i.next} || c.stop >= 0 || !B.valid || bud < 0) { ${this.exit("c.eip")} }`,
     );
     this.#prod = null;
+    this.#carry = null;
   }
 }
 
+/** The record in the locals is INC or DEC (its CF comes from the carry locals). */
+const INCDEC = "(Fop === 4 || Fop === 5)";
+
+/** CF of an INC/DEC record: from the record before it, kept in the carry locals. */
+const CARRY_CF = "lazyCF(Cop, Cd, Cs, Cr, Cb, Ffl)";
+
+/** `Ffl` with the right CF for any record (what `CpuState` keeps in `fl` for INC/DEC). */
+const FFL_CF = `(${INCDEC} ? (Ffl & -2) | ${CARRY_CF} : Ffl)`;
+
+/**
+ * Folds an INC/DEC record's CF into `Ffl`, as `CpuState` keeps it, and points
+ * the carry locals at `Ffl` (Cop 0: CF is in `fl`). Before the flags leave the
+ * locals, and before `lazyFlags`.
+ */
+export const FIX_CF = `if ${INCDEC} { Ffl = ${FFL_CF}; Cop = 0; }`;
+
 /** Statements writing every local back to the CpuState (registers, flags). */
 export const SPILL =
-  "regs[0] = r0; regs[1] = r1; regs[2] = r2; regs[3] = r3; regs[4] = r4; regs[5] = r5; " +
-  "regs[6] = r6; regs[7] = r7; c.lop = Fop; c.ldst = Fd; c.lsrc = Fs; c.lres = Fr; " +
-  "c.lbits = Fb; c.fl = Ffl;";
+  `${FIX_CF} regs[0] = r0; regs[1] = r1; regs[2] = r2; regs[3] = r3; regs[4] = r4; ` +
+  "regs[5] = r5; regs[6] = r6; regs[7] = r7; c.lop = Fop; c.ldst = Fd; c.lsrc = Fs; " +
+  "c.lres = Fr; c.lbits = Fb; c.fl = Ffl;";
 
-/** Statements reloading every local from the CpuState. */
+/** Statements reloading every local from the CpuState (an INC/DEC record's CF is in `fl`). */
 export const RELOAD =
   "r0 = regs[0]; r1 = regs[1]; r2 = regs[2]; r3 = regs[3]; r4 = regs[4]; r5 = regs[5]; " +
   "r6 = regs[6]; r7 = regs[7]; Fop = c.lop; Fd = c.ldst; Fs = c.lsrc; Fr = c.lres; " +
-  "Fb = c.lbits; Ffl = c.fl;";
+  "Fb = c.lbits; Ffl = c.fl; Cop = 0;";
 
 /**
  * How the translator handles one kind of instruction (one interpreter

@@ -275,3 +275,37 @@ t("The stack and flags stay exact across calls and returns in translated code", 
   assert.equal(m.cpu.regs[Reg.ESP], STACK_TOP);
   assert.ok(m.cpu.jitStats.jitInstructions > 1000);
 });
+
+t("INC and DEC keep the carry across blocks, budget stops, handlers and faults", async () => {
+  const src = `
+    mov ecx, 120
+    mov ebx, 0x7fffff00
+    xor esi, esi
+  top:
+    add ebx, 0x01234567
+    inc edi
+    dec edx
+    jz skip
+  skip:
+    inc eax
+    adc esi, 0
+    dec ebx
+    rcl edi, 1
+    inc edi
+    jnc nc
+    inc esi
+  nc:
+    sbb ebp, 0
+    dec ecx
+    jnz top
+    mov ebx, ${RO + 0x1000 - 4}
+    inc ecx
+    add dword [ebx + 8], 1
+    hlt`;
+  for (const budgets of [[1_000_000], new Array(3000).fill(1), new Array(800).fill(7)]) {
+    for (const threshold of [0, 1, 3]) {
+      const [a, b] = await both(src, budgets, jit(threshold));
+      assert.deepEqual(b, a, `threshold ${threshold}, budgets of ${budgets[0]}`);
+    }
+  }
+});

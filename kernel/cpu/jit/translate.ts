@@ -3,16 +3,21 @@
  * one JavaScript function.
  *
  * The function keeps the guest registers and the lazy-flag record in locals
- * and runs a `switch` over the region's blocks inside a loop: a branch to a
- * block of the region continues in place (a block that branches to itself is
- * a plain inner loop), anything else leaves with EIP set. Every block checks
- * first that the remaining budget covers all of it, else it leaves before it
- * so that the interpreter spends the rest exactly (the budget is the
- * instruction count, identical with the tier on or off).
+ * and runs a `switch` over the region's blocks inside one loop: a branch to a
+ * block of the region (direct, or a return or table jump landing on one)
+ * continues in place, anything else leaves with EIP set. There is one loop
+ * only: V8 compiles a hot function on stack from a loop, and code compiled
+ * from an inner loop deopts whenever control leaves that loop. Every block
+ * checks first that the remaining budget covers all of it, else it leaves
+ * before it so that the interpreter spends the rest exactly (the budget is
+ * the instruction count, identical with the tier on or off).
  *
  * Flags: per block, a backward pass finds which flags each instruction's
- * successors read (a fault or the block's end reads them all), and an
- * instruction whose flags are all overwritten first records nothing.
+ * successors read (a fault, a branch, a memory write or the block's end reads
+ * them all), and an instruction whose flags are all overwritten first records
+ * nothing; readers after a known producer in the same block test its
+ * operands directly (`cmp a, b; jl` is `a < b`). At block boundaries the
+ * record is in locals, and the exit stores it into the CpuState as it is.
  *
  * A fault anywhere writes the locals back as of the faulting instruction
  * (`k` names it; its address and the budget refund come from tables) and
@@ -201,6 +206,7 @@ return function jit_${entry.toString(16)}(c, B, mem, pte, i32, u16, u8) {
 const regs = c.regs;
 let r0 = regs[0], r1 = regs[1], r2 = regs[2], r3 = regs[3], r4 = regs[4], r5 = regs[5], r6 = regs[6], r7 = regs[7];
 let Fop = c.lop, Fd = c.ldst, Fs = c.lsrc, Fr = c.lres, Fb = c.lbits, Ffl = c.fl;
+let Cop = 0, Cd = 0, Cs = 0, Cr = 0, Cb = 32;
 let bud = c.budget, pc = ${entry}, bi = 0, k = 0, sm = false;
 try {
 L: for (;;) {
