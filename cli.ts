@@ -6,6 +6,7 @@
  * ```sh
  * deno task cli run IMAGE... [--vms N] [--clock deterministic|real] [--quantum N] ...
  * deno task cli serve [--api /tmp/denali.sock | --api 127.0.0.1:7070]
+ * deno task cli build FILE.c... -o IMAGE [-O2]
  * deno task cli list | inspect ID | pause ID | resume ID | kill ID | attach ID ...
  * ```
  *
@@ -20,11 +21,13 @@ import { ApiError, ApiUnreachableError } from "./api/client.ts";
 import { type Command, EXIT } from "./cli/command.ts";
 import { REMOTE_COMMANDS } from "./cli/remote.ts";
 import { runCommand, serveCommand } from "./cli/run.ts";
+import { buildCommand } from "./cli/build.ts";
 
 /** Every command, by name, in the order `--help` lists them. */
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   serve: serveCommand,
+  build: buildCommand,
   ...REMOTE_COMMANDS,
 };
 

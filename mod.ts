@@ -23,3 +23,4 @@ export * from "./kernel/memory/mod.ts";
 export * from "./kernel/mod.ts";
 export * from "./devices/net/mod.ts";
 export * from "./guests/asm/mod.ts";
+export * from "./api/mod.ts";

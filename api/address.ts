@@ -20,7 +20,15 @@ export type ApiAddress =
   | { transport: "unix"; path: string }
   | { transport: "tcp"; hostname: string; port: number };
 
-/** The address used when none is given: a Unix socket in /tmp. */
+/**
+ * The address used when none is given: a Unix socket in /tmp.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_API } from "./address.ts";
+ * console.log(DEFAULT_API); // /tmp/denali.sock
+ * ```
+ */
 export const DEFAULT_API = "/tmp/denali.sock";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);

@@ -53,7 +53,16 @@ export class ApiUnreachableError extends Error {
   }
 }
 
-/** What the client accepts as the VM action of {@linkcode ApiClient.action}. */
+/**
+ * What the client accepts as the VM action of {@linkcode ApiClient.action}.
+ *
+ * @example
+ * ```ts
+ * import type { VmAction } from "./client.ts";
+ * const a: VmAction = "pause";
+ * console.log(a); // pause
+ * ```
+ */
 export type VmAction = "start" | "pause" | "resume" | "kill";
 
 /**

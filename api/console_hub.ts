@@ -9,7 +9,16 @@
  * @module
  */
 
-/** Receives console bytes of VM `vmId` (the bytes are the caller's: copy to keep them). */
+/**
+ * Receives console bytes of VM `vmId` (the bytes are the caller's: copy to keep them).
+ *
+ * @example
+ * ```ts
+ * import type { ConsoleListener } from "./console_hub.ts";
+ * const print: ConsoleListener = (id, bytes) => console.log(id, bytes.length);
+ * print(1, new Uint8Array(3)); // 1 3
+ * ```
+ */
 export type ConsoleListener = (vmId: number, bytes: Uint8Array) => void;
 
 /**

@@ -12,10 +12,28 @@
 
 import type { Machine } from "./machine.ts";
 
-/** How a console stream is encoded. */
+/**
+ * How a console stream is encoded.
+ *
+ * @example
+ * ```ts
+ * import type { ConsoleEncoding } from "./console_stream.ts";
+ * const e: ConsoleEncoding = "sse";
+ * console.log(e); // sse
+ * ```
+ */
 export type ConsoleEncoding = "raw" | "sse";
 
-/** Options of {@linkcode consoleStream}. */
+/**
+ * Options of {@linkcode consoleStream}.
+ *
+ * @example
+ * ```ts
+ * import type { ConsoleStreamOptions } from "./console_stream.ts";
+ * const o: ConsoleStreamOptions = { encoding: "raw", follow: false };
+ * console.log(o.follow); // false
+ * ```
+ */
 export interface ConsoleStreamOptions {
   /** "raw" bytes or "sse" events. */
   encoding: ConsoleEncoding;

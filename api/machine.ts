@@ -25,6 +25,7 @@ import {
 import { FileDisk } from "../devices/disk_file.ts";
 import type { BlockStore } from "../devices/disk_store.ts";
 import { NicDevice, type NicStats } from "../devices/net/mod.ts";
+import { WorkerHost, type WorkerHostOptions, type WorkerStats } from "../kernel/worker_host.ts";
 import { ConsoleHub } from "./console_hub.ts";
 import { type Counters, History, type Sample } from "./history.ts";
 
@@ -45,6 +46,8 @@ export interface MachineOptions extends Omit<KernelOptions, "onConsole" | "sched
   historyLength?: number;
   /** Frames the NIC queues per VM each way (default 64). */
   nicQueue?: number;
+  /** Options of the Worker host made when the first Worker guest is created. */
+  workers?: WorkerHostOptions;
 }
 
 /**
@@ -91,6 +94,13 @@ export interface CreateRequest {
   maxInstructions?: number;
   /** Disks 0..3. */
   disks?: DiskSpec[];
+  /**
+   * Path or file: URL of a Worker guest module (a TypeScript VM in a Deno
+   * Worker with no permissions; see guests/sdk) instead of an image.
+   */
+  worker?: string;
+  /** A Worker guest's configuration (JSON), its `guest.config`. */
+  config?: unknown;
 }
 
 /**
@@ -114,6 +124,8 @@ export interface VmView extends VmInfo {
   timer?: TimerMetrics;
   /** Keyboard counters. */
   keyboard?: KeyboardMetrics;
+  /** Worker guest counters (Worker VMs only). */
+  worker?: WorkerStats;
 }
 
 /**
@@ -218,6 +230,8 @@ export class Machine {
   readonly #t0 = performance.now();
   readonly #cpu0 = cpuMicros();
   readonly #stores = new Map<number, BlockStore[]>();
+  #workers: WorkerHost | null = null;
+  readonly #workerOptions: WorkerHostOptions;
   #sampler: ReturnType<typeof setInterval> | undefined;
   #abort: AbortController | null = null;
   #loop: Promise<void> | null = null;
@@ -225,7 +239,9 @@ export class Machine {
 
   /** Makes the kernel and attaches the devices; see {@linkcode MachineOptions}. */
   constructor(options: MachineOptions = {}) {
-    const { sampleMs = 1000, historyLength = 300, nicQueue = 64, ...kernelOptions } = options;
+    const { sampleMs = 1000, historyLength = 300, nicQueue = 64, workers, ...kernelOptions } =
+      options;
+    this.#workerOptions = workers ?? {};
     this.kernel = new Kernel({ ...kernelOptions, onConsole: this.consoles.sink });
     this.nic = new NicDevice({ rxQueue: nicQueue, txQueue: nicQueue });
     this.kernel.attach(this.timer);
@@ -250,6 +266,7 @@ export class Machine {
    */
   async create(request: CreateRequest): Promise<number[]> {
     const what = "create VM";
+    if (request.worker !== undefined) return this.#createWorkers(request);
     const bytes = await imageBytes(request);
     const isElf = bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 &&
       bytes[2] === 0x4c && bytes[3] === 0x46;
@@ -303,6 +320,7 @@ export class Machine {
     if (timer) view.timer = timer;
     const keyboard = this.keyboard.metrics(id);
     if (keyboard) view.keyboard = keyboard;
+    if (this.#workers?.ids().includes(id)) view.worker = this.#workers.stats(id);
     return view;
   }
 
@@ -408,10 +426,45 @@ export class Machine {
     if (this.#sampler !== undefined) clearInterval(this.#sampler);
     this.#sampler = undefined;
     await this.stop();
+    this.#workers?.close();
     for (const id of [...this.#stores.keys()]) this.#closeStores(id);
   }
 
   // ---- helpers ----------------------------------------------------------------
+
+  /** Worker guests: `count` VMs running the module, through one WorkerHost made on first use. */
+  #createWorkers(r: CreateRequest): number[] {
+    const what = "create Worker VM";
+    if (typeof r.worker !== "string" || r.worker === "") {
+      throw new RangeError(`Cannot ${what}: worker must be a module path`);
+    }
+    if (r.image !== undefined || r.imageBase64 !== undefined || r.imageBytes !== undefined) {
+      throw new RangeError(`Cannot ${what}: give a worker module or an image, not both`);
+    }
+    const count = r.count ?? 1;
+    if (!(Number.isInteger(count) && count >= 1 && count <= 1000)) {
+      throw new RangeError(`Cannot ${what}: count ${count} is not an integer in 1..1000`);
+    }
+    const path = r.worker.startsWith("file:") ? new URL(r.worker) : r.worker;
+    try {
+      Deno.statSync(path);
+    } catch {
+      throw new RangeError(`Cannot read worker module ${r.worker}: no such file`);
+    }
+    this.#workers ??= new WorkerHost(this.kernel, this.#workerOptions);
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = r.name === undefined ? undefined : count > 1 ? `${r.name}-${i + 1}` : r.name;
+      ids.push(this.#workers.create({
+        module: path,
+        ...(name === undefined ? {} : { name }),
+        ...(r.config === undefined ? {} : { config: r.config }),
+        ...(r.maxInstructions ? { maxInstructions: r.maxInstructions } : {}),
+      }));
+    }
+    if (r.start ?? true) { for (const id of ids) this.kernel.start(id); }
+    return ids;
+  }
 
   #nicStats(id: number): NicStats | undefined {
     try {

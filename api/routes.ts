@@ -29,10 +29,26 @@ import { dashboardPage } from "../dashboard/page.ts";
 import { consoleStream } from "./console_stream.ts";
 import type { CreateRequest, Machine } from "./machine.ts";
 
-/** Largest request body accepted, bytes (a base64 image of up to about 48 MiB). */
+/**
+ * Largest request body accepted, bytes (a base64 image of up to about 48 MiB).
+ *
+ * @example
+ * ```ts
+ * import { MAX_BODY } from "./routes.ts";
+ * console.log(MAX_BODY / (1 << 20)); // 64
+ * ```
+ */
 export const MAX_BODY = 64 << 20;
 
-/** The version prefix of every API path. */
+/**
+ * The version prefix of every API path.
+ *
+ * @example
+ * ```ts
+ * import { API_PREFIX } from "./routes.ts";
+ * console.log(`${API_PREFIX}/vms`); // /v1/vms
+ * ```
+ */
 export const API_PREFIX = "/v1";
 
 /** An API error with its HTTP status. */
@@ -175,7 +191,7 @@ const ENDPOINTS = [
   "GET /v1/kernel",
   "GET /v1/history",
   "GET /v1/vms?limit=N&after=ID&state=S",
-  "POST /v1/vms {image|imageBase64, load, memSize, name, start, count, maxInstructions, disks}",
+  "POST /v1/vms {image|imageBase64|worker, config, load, memSize, name, start, count, maxInstructions, disks}",
   "GET /v1/vms/ID",
   "DELETE /v1/vms/ID",
   "POST /v1/vms/ID/start|pause|resume|kill",

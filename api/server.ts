@@ -38,6 +38,17 @@ export interface ApiServer {
 /**
  * Starts serving `machine`'s API at `address`. Throws a one-line error if the
  * address is in use or cannot be bound.
+ *
+ * @example
+ * ```ts
+ * import { Machine } from "./machine.ts";
+ * import { serveApi } from "./server.ts";
+ * const m = new Machine({ sampleMs: 0 });
+ * const s = await serveApi(m, { transport: "unix", path: await Deno.makeTempFile() + ".sock" });
+ * console.log(s.address.transport); // unix
+ * await s.shutdown();
+ * await m.close();
+ * ```
  */
 export async function serveApi(machine: Machine, address: ApiAddress): Promise<ApiServer> {
   const abort = new AbortController();

@@ -28,10 +28,28 @@ export class UsageError extends Error {
   }
 }
 
-/** A flag of a command: a string value or a boolean switch. */
+/**
+ * A flag of a command: a string value or a boolean switch.
+ *
+ * @example
+ * ```ts
+ * import type { FlagSpec } from "./args.ts";
+ * const vms: FlagSpec = { type: "string" };
+ * console.log(vms.type); // string
+ * ```
+ */
 export type FlagSpec = { type: "string" | "boolean"; short?: string };
 
-/** Parsed flags: strings for string flags, booleans for switches. */
+/**
+ * Parsed flags: strings for string flags, booleans for switches.
+ *
+ * @example
+ * ```ts
+ * import { type FlagValues, parseFlags } from "./args.ts";
+ * const v: FlagValues = parseFlags(["--json"], { json: { type: "boolean" } }).values;
+ * console.log(v.json); // true
+ * ```
+ */
 export type FlagValues = Record<string, string | boolean | undefined>;
 
 /**
@@ -116,29 +134,87 @@ export function oneOf<T extends string>(flag: string, text: string, allowed: rea
   return text as T;
 }
 
-/** The string value of flag `name`, or undefined. */
+/**
+ * A path the user typed, made absolute against the directory they typed it
+ * in: `deno task` runs commands in the project's directory and passes the
+ * caller's directory as $INIT_CWD. Paths are left as they are without it.
+ *
+ * @example
+ * ```ts
+ * import { userPath } from "./args.ts";
+ * console.log(userPath("/abs/guest.elf")); // /abs/guest.elf
+ * ```
+ */
+export function userPath(path: string): string {
+  if (path.startsWith("/") || path === "") return path;
+  let base: string | undefined;
+  try {
+    base = Deno.env.get("INIT_CWD");
+  } catch {
+    base = undefined; // no --allow-env: the process's own directory
+  }
+  return base ? `${base.replace(/\/+$/, "")}/${path}` : path;
+}
+
+/**
+ * The string value of flag `name`, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { str } from "./args.ts";
+ * console.log(str({ api: "7070", json: true }, "api"), str({ json: true }, "json")); // 7070 undefined
+ * ```
+ */
 export function str(values: FlagValues, name: string): string | undefined {
   const v = values[name];
   return typeof v === "string" ? v : undefined;
 }
 
-/** Flags that configure a kernel, shared by `run` and `serve`. */
+/**
+ * Flags that configure a kernel, shared by `run` and `serve`.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL_FLAGS } from "./args.ts";
+ * console.log(Object.keys(KERNEL_FLAGS)); // [ "clock", "quantum", "interrupts", "jit" ]
+ * ```
+ */
 export const KERNEL_FLAGS: Record<string, FlagSpec> = {
   clock: { type: "string" },
   quantum: { type: "string" },
   interrupts: { type: "string" },
+  jit: { type: "string" },
 };
 
-/** Help text of {@linkcode KERNEL_FLAGS}. */
+/**
+ * Help text of {@linkcode KERNEL_FLAGS}.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL_FLAGS_HELP } from "./args.ts";
+ * console.log(KERNEL_FLAGS_HELP.includes("--quantum")); // true
+ * ```
+ */
 export const KERNEL_FLAGS_HELP =
   `  --clock KIND            deterministic (default for run): virtual time that advances with
                           instructions and skips idle time, so runs reproduce exactly;
                           real (default for serve): wall-clock time, idle time is slept through
   --quantum N             instructions a VM runs before the next VM's turn (default 10000)
   --interrupts MODE       batched (default): pending interrupts are delivered together at
-                          the VM's next quantum; immediate: switch to the VM at once`;
+                          the VM's next quantum; immediate: switch to the VM at once
+  --jit MODE              the CPU's translation tier: on (default), off (interpreter only),
+                          eager (translate code the first time it runs)`;
 
-/** Kernel settings from the command line. */
+/**
+ * Kernel settings from the command line.
+ *
+ * @example
+ * ```ts
+ * import type { KernelFlags } from "./args.ts";
+ * const k: KernelFlags = { clock: "real", quantum: 1000, interrupts: "batched", jit: "on" };
+ * console.log(k.quantum); // 1000
+ * ```
+ */
 export interface KernelFlags {
   /** Which clock. */
   clock: "deterministic" | "real";
@@ -146,6 +222,8 @@ export interface KernelFlags {
   quantum: number;
   /** Interrupt delivery. */
   interrupts: "batched" | "immediate";
+  /** The CPU's translation tier. */
+  jit: "on" | "off" | "eager";
 }
 
 /**
@@ -169,5 +247,6 @@ export function kernelFlags(
       "batched",
       "immediate",
     ]),
+    jit: oneOf("--jit", str(values, "jit") ?? "on", ["on", "off", "eager"]),
   };
 }

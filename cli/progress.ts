@@ -73,7 +73,19 @@ export function statusLine(
   return parts.join(" | ");
 }
 
-/** Options of {@linkcode ProgressLine}. */
+/**
+ * Options of {@linkcode ProgressLine}.
+ *
+ * @example
+ * ```ts
+ * import type { ProgressOptions } from "./progress.ts";
+ * import { Machine } from "../api/machine.ts";
+ * const m = new Machine({ sampleMs: 0 });
+ * const o: ProgressOptions = { stats: () => m.kernel.stats(), counters: () => m.counters() };
+ * console.log(typeof o.stats); // function
+ * await m.close();
+ * ```
+ */
 export interface ProgressOptions {
   /** Reads the kernel's stats. */
   stats: () => KernelStats;
@@ -127,7 +139,7 @@ export class ProgressLine {
     let cols = options.columns ?? 120;
     if (options.columns === undefined) {
       try {
-        cols = Deno.consoleSize().columns;
+        cols = Deno.consoleSize().columns || 120; // a pseudo-terminal may report 0
       } catch { /* not a terminal */ }
     }
     this.#columns = Math.max(20, cols - 1);
@@ -167,7 +179,15 @@ export class ProgressLine {
   }
 }
 
-/** Writes every byte of `bytes` to a synchronous writer. */
+/**
+ * Writes every byte of `bytes` to a synchronous writer.
+ *
+ * @example
+ * ```ts
+ * import { writeAll } from "./progress.ts";
+ * writeAll(Deno.stdout, new TextEncoder().encode("hello\n"));
+ * ```
+ */
 export function writeAll(w: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
   for (let done = 0; done < bytes.length;) done += w.writeSync(bytes.subarray(done));
 }

@@ -19,11 +19,12 @@ import {
   parseSize,
   str,
   UsageError,
+  userPath,
 } from "./args.ts";
 import { pumpStdin } from "./attach.ts";
 import type { Command } from "./command.ts";
 import { compact, statusLine, writeAll } from "./progress.ts";
-import { envApi } from "./run.ts";
+import { envApi, isWorkerModule } from "./run.ts";
 
 const API_HELP = `  --api ADDR              the kernel's API: a Unix socket path or a loopback port
                           (default $DENALI_API, else ${DEFAULT_API})
@@ -44,7 +45,9 @@ interface Spec {
 function client(values: FlagValues): ApiClient {
   const text = str(values, "api") ?? envApi() ?? DEFAULT_API;
   try {
-    return new ApiClient(parseApiAddress(text));
+    const address = parseApiAddress(text);
+    if (address.transport === "unix") address.path = userPath(address.path);
+    return new ApiClient(address);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -93,6 +96,7 @@ const FLAG_HELP: Record<string, string> = {
   "no-start": "  --no-start              create the VMs without starting them",
   follow: "  -f, --follow            keep streaming new output until the VM stops",
   watch: "  -w, --watch             redraw every second until interrupted",
+  config: "  --config JSON           a Worker guest's configuration (its guest.config)",
 };
 
 function optionsHelp(spec: Spec): string {
@@ -107,7 +111,7 @@ function optionsHelp(spec: Spec): string {
  * @example
  * ```ts
  * import { vmTable } from "./remote.ts";
- * console.log(vmTable([]).split("\n")[0].trim().startsWith("ID")); // true
+ * console.log(vmTable([]).startsWith("ID")); // true
  * ```
  */
 export function vmTable(rows: VmRow[]): string {
@@ -201,7 +205,8 @@ const SPECS: Record<string, Spec> = {
     usage: `Usage: denali create IMAGE [options]
 
 Reads IMAGE (ELF32 or flat) here, sends it to the kernel, creates and starts VMs
-from it, and prints their ids, one per line.`,
+from it, and prints their ids, one per line. An IMAGE ending in .ts or .js is a
+Worker guest module: the kernel loads it from its path (kernels on this host).`,
     flags: {
       vms: { type: "string" },
       mem: { type: "string" },
@@ -209,23 +214,41 @@ from it, and prints their ids, one per line.`,
       load: { type: "string" },
       "max-instructions": { type: "string" },
       "no-start": { type: "boolean" },
+      config: { type: "string" },
       json: { type: "boolean" },
     },
     async run(api, v, args) {
       if (args.length !== 1) {
         throw new UsageError(`Cannot create: expected one IMAGE, got ${args.length} (see --help)`);
       }
-      let bytes: Uint8Array;
-      try {
-        bytes = await Deno.readFile(args[0]!);
-      } catch (e) {
-        const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-        throw new UsageError(`Cannot read image ${args[0]}: ${why.split("\n")[0]}`);
-      }
       const vms = str(v, "vms"), mem = str(v, "mem"), name = str(v, "name");
-      const load = str(v, "load"), maxI = str(v, "max-instructions");
+      const load = str(v, "load"), maxI = str(v, "max-instructions"), config = str(v, "config");
+      let guest: { imageBase64: string } | { worker: string; config?: unknown };
+      if (isWorkerModule(args[0]!)) {
+        let worker: string;
+        try {
+          worker = await Deno.realPath(userPath(args[0]!));
+        } catch {
+          throw new UsageError(`Cannot read worker module ${args[0]}: no such file`);
+        }
+        guest = { worker };
+        if (config !== undefined) {
+          try {
+            guest.config = JSON.parse(config);
+          } catch {
+            throw new UsageError(`Cannot parse --config: it is not JSON`);
+          }
+        }
+      } else {
+        try {
+          guest = { imageBase64: base64(await Deno.readFile(userPath(args[0]!))) };
+        } catch (e) {
+          const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+          throw new UsageError(`Cannot read image ${args[0]}: ${why.split("\n")[0]}`);
+        }
+      }
       const ids = await api.create({
-        imageBase64: base64(bytes),
+        ...guest,
         start: v["no-start"] !== true,
         ...(vms ? { count: parseCount("--vms", vms, 1, 100_000) } : {}),
         ...(mem ? { memSize: parseSize("--mem", mem) } : {}),

@@ -23,6 +23,7 @@ import {
   parseSize,
   str,
   UsageError,
+  userPath,
 } from "./args.ts";
 import { attachStdin } from "./attach.ts";
 import { ProgressLine, writeAll } from "./progress.ts";
@@ -30,9 +31,10 @@ import type { Command } from "./command.ts";
 
 const RUN_USAGE = `Usage: denali run IMAGE... [options]
 
-Runs each IMAGE (a static ELF32 i386 executable, or a flat binary) in one or
-more VMs of a Denali kernel on this process, streams their console output to
-stdout, prints a stats summary on stderr, and exits with the guests' status.
+Runs each IMAGE (a static ELF32 i386 executable, or a flat binary; or a Worker
+guest module, a .ts or .js file that calls the guest SDK's serve) in one or more
+VMs of a Denali kernel on this process, streams their console output to stdout,
+prints a stats summary on stderr, and exits with the guests' status.
 
 Options:
   --vms N                 run N copies of each image, each in its own VM (default 1);
@@ -128,7 +130,7 @@ function config(values: FlagValues, positionals: string[], serve: boolean): RunC
   if (serve && api === null) api = envApi() ?? DEFAULT_API;
   if (api !== null) {
     try {
-      parseApiAddress(api);
+      if (parseApiAddress(api).transport === "unix") api = userPath(api);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
@@ -157,7 +159,15 @@ function config(values: FlagValues, positionals: string[], serve: boolean): RunC
   };
 }
 
-/** The API address from $DENALI_API, if set and readable. */
+/**
+ * The API address from $DENALI_API, if set and readable.
+ *
+ * @example
+ * ```ts
+ * import { envApi } from "./run.ts";
+ * console.log(envApi() ?? "unset");
+ * ```
+ */
 export function envApi(): string | undefined {
   try {
     return Deno.env.get("DENALI_API") || undefined;
@@ -235,26 +245,48 @@ function describeFault(vm: VmInfo): string {
   return `denali: vm ${vm.id} faulted: ${f.reason} at ${where}${f.detail ? `: ${f.detail}` : ""}`;
 }
 
-async function readImages(paths: string[]): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = [];
+/** A module path (`.ts`, `.js`, `.mjs`, `.mts`) names a Worker guest, anything else an image. */
+export function isWorkerModule(path: string): boolean {
+  return /\.(ts|mts|js|mjs)$/.test(path);
+}
+
+/** An image's bytes, or the absolute path of a Worker guest module. */
+type Guest = Uint8Array | { worker: string };
+
+async function readImages(paths: string[]): Promise<Guest[]> {
+  const out: Guest[] = [];
   for (const path of paths) {
+    if (isWorkerModule(path)) {
+      try {
+        out.push({ worker: await Deno.realPath(userPath(path)) });
+      } catch {
+        throw new UsageError(`Cannot read worker module ${path}: no such file`);
+      }
+      continue;
+    }
     try {
-      out.push(await Deno.readFile(path));
+      out.push(await Deno.readFile(userPath(path)));
     } catch (e) {
       const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
       throw new UsageError(`Cannot read image ${path}: ${why.split("\n")[0]}`);
     }
-    if (out.at(-1)!.length === 0) throw new UsageError(`Cannot read image ${path}: it is empty`);
+    if ((out.at(-1) as Uint8Array).length === 0) {
+      throw new UsageError(`Cannot read image ${path}: it is empty`);
+    }
   }
   return out;
 }
 
 async function execute(c: RunConfig): Promise<number> {
   const images = await readImages(c.images);
+  if (c.attach && !(images[0] instanceof Uint8Array)) {
+    throw new UsageError("Cannot attach stdin: --attach needs an x86 image");
+  }
   const machine = new Machine({
     clock: c.kernel.clock,
     quantum: c.kernel.quantum,
     interrupts: c.kernel.interrupts,
+    jit: c.kernel.jit,
     maxVmMemory: Math.min(Math.max(c.mem, 256 << 20), 2 ** 32),
     sampleMs: c.api !== null ? 1000 : 0,
   });
@@ -275,15 +307,17 @@ async function execute(c: RunConfig): Promise<number> {
   const signals: Deno.Signal[] = c.serve ? ["SIGINT", "SIGTERM"] : ["SIGINT"];
   try {
     const ids: number[] = [];
-    for (const bytes of images) {
+    for (const guest of images) {
+      const common = {
+        count: c.vms,
+        ...(c.maxInstructions ? { maxInstructions: c.maxInstructions } : {}),
+      };
       ids.push(
-        ...await machine.create({
-          imageBytes: bytes,
-          load: c.load,
-          memSize: c.mem,
-          count: c.vms,
-          ...(c.maxInstructions ? { maxInstructions: c.maxInstructions } : {}),
-        }),
+        ...await machine.create(
+          guest instanceof Uint8Array
+            ? { imageBytes: guest, load: c.load, memSize: c.mem, ...common }
+            : { worker: guest.worker, ...common },
+        ),
       );
     }
     if (c.api !== null) {

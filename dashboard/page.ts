@@ -50,7 +50,16 @@ export interface DashboardRow {
   fault: string | null;
 }
 
-/** What the server knows when it renders the page. */
+/**
+ * What the server knows when it renders the page.
+ *
+ * @example
+ * ```ts
+ * import { type DashboardInitial, dashboardPage } from "./page.ts";
+ * const initial: DashboardInitial = { rows: [], total: 0 };
+ * console.log(dashboardPage(initial).includes("0 VMs")); // true
+ * ```
+ */
 export interface DashboardInitial {
   /** The first rows. */
   rows: DashboardRow[];

@@ -17,7 +17,7 @@
  * console.log(DASHBOARD_SCRIPT.includes("/v1/history")); // true
  * ```
  */
-export const DASHBOARD_SCRIPT = String.raw`
+export const DASHBOARD_SCRIPT: string = String.raw`
 "use strict";
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";

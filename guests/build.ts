@@ -31,6 +31,11 @@ export interface BuildOptions {
   cflags?: string[];
   /** The gcc to run (default `gcc`). */
   compiler?: string;
+  /**
+   * A command line baked into the image (guests only): main gets it as argc/argv
+   * (words split at spaces; quotes group). Default: argv = {"guest"}.
+   */
+  commandLine?: string;
 }
 
 /**
@@ -344,6 +349,12 @@ export async function buildImage(options: BuildOptions): Promise<string> {
   const t = await requireToolchain(options.compiler);
   const opt = options.opt ?? "-O2";
   const crt = await buildCrt(t, opt);
+  if (options.commandLine !== undefined) {
+    options = {
+      ...options,
+      sources: [...options.sources, await commandLineSource(options.commandLine)],
+    };
+  }
   const includes = (options.includeDirs ?? []).flatMap((d) => ["-I", d]);
   const args = [
     ...crtFlags(t, opt),
@@ -365,6 +376,20 @@ export async function buildImage(options: BuildOptions): Promise<string> {
     "-Wl,--end-group",
   ];
   return await cachedLink(t, args, options, "image");
+}
+
+/** A C file defining `dn_command_line` (guests/crt/src/start.c), cached by content. */
+async function commandLineSource(line: string): Promise<string> {
+  const text = `const char dn_command_line[] = ${JSON.stringify(line)};\n`;
+  const dir = `${BUILD_DIR}/cmdline`;
+  const path = `${dir}/${await hashOf([text])}.c`;
+  if (!(await exists(path))) {
+    await Deno.mkdir(dir, { recursive: true });
+    const tmp = tmpName(path);
+    await Deno.writeTextFile(tmp, text);
+    await publish(tmp, path);
+  }
+  return path;
 }
 
 /**

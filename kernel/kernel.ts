@@ -268,7 +268,10 @@ export class Kernel {
   /**
    * Hands the quanta of hosted VMs to `runner` (Worker guests: see
    * kernel/worker_host.ts), attaches it as a device for its hooks, and returns
-   * what the runner may do with its VMs. One runner per kernel.
+   * what the runner may do with its VMs. One runner per kernel. For
+   * `WorkerHost`, not for applications.
+   *
+   * @ignore
    */
   hostVms(runner: HostedRunner): HostedVms {
     const core = this.#core;

@@ -111,3 +111,5 @@ export {
 } from "../devices/disk_abi.ts";
 export { type DiskMetrics, emptyDiskMetrics } from "../devices/disk_vm.ts";
 export { DiskDevice, type DiskDeviceOptions, type DiskSnapshot } from "../devices/disk.ts";
+export { type WorkerCreateOptions, WorkerHost, type WorkerHostOptions } from "./worker_host.ts";
+export type { WorkerStats } from "./worker_record.ts";

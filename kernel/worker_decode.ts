@@ -14,6 +14,7 @@ import type {
   FaultMessage,
   NextMessage,
   OpMessage,
+  PongMessage,
 } from "../guests/sdk/protocol.ts";
 import { MAX_DETAIL } from "./worker_params.ts";
 
@@ -47,7 +48,7 @@ const OP_KEYS: Record<string, readonly string[]> = {
 const TIMER_MODES = new Set(["oneshot", "periodic", "cancel"]);
 
 /**
- * Checks `data` as an answer or a fault message; returns it typed, or a reason.
+ * Checks `data` as an answer, a fault or a pong message; returns it typed, or a reason.
  *
  * @example
  * ```ts
@@ -62,8 +63,13 @@ const TIMER_MODES = new Set(["oneshot", "periodic", "cancel"]);
 export function decodeMessage(
   data: unknown,
   limits: DecodeLimits,
-): AnswerMessage | FaultMessage | string {
+): AnswerMessage | FaultMessage | PongMessage | string {
   if (!isRecord(data)) return `message is ${describe(data)}, not an object`;
+  if (data.t === "pong") {
+    return isU32(data.n) && Object.keys(data).length === 2
+      ? { t: "pong", n: data.n }
+      : "pong message is not {t, n: u32}";
+  }
   if (data.t === "fault") {
     const detail = data.detail;
     if (typeof detail !== "string" || Object.keys(data).length !== 2) {
@@ -92,7 +98,7 @@ export function decodeMessage(
     const op = decodeOp(ops[i], count);
     if (typeof op === "string") return `operation ${i}: ${op}`;
     if (bytes > limits.maxBytes) {
-      return `answer carries over ${bytes} bytes, over the limit of ${limits.maxBytes}`;
+      return `answer carries at least ${bytes} bytes, over the limit of ${limits.maxBytes}`;
     }
     out.push(op);
   }

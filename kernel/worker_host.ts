@@ -68,6 +68,13 @@ export interface WorkerHostOptions {
   heapMb?: number;
   /** Directories every guest may load code from besides the SDK's and its module's. */
   roots?: (string | URL)[];
+  /**
+   * Host ms between liveness checks of Workers with no batch out (default
+   * 5000; 0: none). A Worker that leaves a check unanswered for
+   * `answerBudgetMs` (its thread busy forever between batches) faults with
+   * "worker-timeout".
+   */
+  watchdogMs?: number;
 }
 
 /**
@@ -121,6 +128,7 @@ export class WorkerHost {
   readonly #heapMb: number;
   readonly #roots: string[];
   #closed = false;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
 
   /** Makes `kernel` host Worker guests; see {@linkcode WorkerHostOptions}. */
   constructor(kernel: Kernel, options: WorkerHostOptions = {}) {
@@ -146,6 +154,7 @@ export class WorkerHost {
     const latency = num("latencyMicros", options.latencyMicros ?? P.DEFAULT_LATENCY_MICROS, 0);
     const batchCost = num("batchCost", options.batchCost ?? P.DEFAULT_BATCH_COST, 0);
     this.#heapMb = num("heapMb", options.heapMb ?? 0, 0);
+    const watchdogMs = num("watchdogMs", options.watchdogMs ?? P.DEFAULT_WATCHDOG_MS, 0);
     const order = options.order;
     if (order !== undefined && order !== "dispatch" && order !== "arrival") {
       throw new BadOptionError(what, `order "${order}" is not "dispatch" or "arrival"`);
@@ -173,6 +182,11 @@ export class WorkerHost {
       order ?? (clock.kind === "deterministic" ? "dispatch" : "arrival"),
       Math.round(latency * clock.ticksPerMicro),
     );
+    if (watchdogMs > 0) {
+      const watchdog = setInterval(() => this.#runner.watchdog(), watchdogMs);
+      Deno.unrefTimer(watchdog as unknown as number); // it never keeps the process alive
+      this.#watchdog = watchdog;
+    }
   }
 
   /**
@@ -211,6 +225,23 @@ export class WorkerHost {
     return id;
   }
 
+  /**
+   * Resolves once the Worker of VM `id` (of every Worker VM, without `id`) has
+   * loaded its modules and connected to the kernel, or has stopped. A VM does
+   * not need this to run (its first batch waits for the Worker); it is for
+   * measuring a run without the Workers' start-up.
+   */
+  ready(id?: number): Promise<void> {
+    const vms = id === undefined ? this.#runner.all() : [this.#runner.vm(id)];
+    return Promise.all(vms.map((vm) => {
+      if (vm === undefined) {
+        throw new BadOptionError("wait for Worker", `VM ${id} is not a Worker VM`);
+      }
+      if (vm.channel !== null || !vm.stats.live) return;
+      return new Promise<void>((resolve) => vm.waiters.push(resolve));
+    })).then(() => {});
+  }
+
   /** Counters of Worker VM `id` (kept after it stops). */
   stats(id: number): WorkerStats {
     const vm = this.#runner.vm(id);
@@ -229,6 +260,7 @@ export class WorkerHost {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#watchdog);
     for (const vm of this.#runner.all()) {
       if (vm.stats.live) this.#kernel.kill(vm.id);
     }

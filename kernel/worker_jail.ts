@@ -8,13 +8,14 @@
  * file the kernel may read, and remote code the kernel may import. Started by
  * the jail, a guest can load code only from the module roots.
  *
- * The jail hands each guest one end of a MessageChannel and the kernel the
- * other, so batches and answers go directly between them; the jail only
- * starts, watches and stops guests, and reports their deaths:
+ * Each guest opens a MessageChannel and posts one end to the jail, which
+ * hands it to the kernel, so batches and answers go directly between kernel
+ * and guest; the jail only starts, watches and stops guests, and reports
+ * their deaths:
  *
  * ```
- * kernel --{t:"spawn", id, main, name, heapMb}--> jail --init + port--> guest
- * kernel <--{t:"port", id, port}-- jail
+ * kernel --{t:"spawn", id, main, name, heapMb}--> jail --new Worker(main)--> guest
+ * kernel <--{t:"port", id, port}-- jail <--{t:"port", port}-- guest (first message, once)
  * kernel <--{t:"died", id, reason, detail}-- jail   (uncaught error, out of memory, exit)
  * kernel --{t:"kill", id}--> jail
  * ```
@@ -69,8 +70,14 @@ let nodeWorkers: typeof import("node:worker_threads") | null = null;
 
 async function spawn(m: SpawnMessage): Promise<void> {
   if (m.heapMb > 0 && nodeWorkers === null) nodeWorkers = await import("node:worker_threads");
-  const { port1, port2 } = new MessageChannel();
-  const init = { t: "init", port: port2 };
+  let ported = false;
+  // The guest's first message is its port; anything after it is ignored.
+  const onPort = (data: unknown) => {
+    const port = (data as { t?: string; port?: unknown } | null)?.port;
+    if (ported || !(port instanceof MessagePort)) return;
+    ported = true;
+    scope.postMessage({ t: "port", id: m.id, port }, [port]);
+  };
   try {
     if (m.heapMb > 0) {
       const w = new nodeWorkers!.Worker(new URL(m.main), {
@@ -84,6 +91,7 @@ async function spawn(m: SpawnMessage): Promise<void> {
           w.terminate();
         },
       });
+      w.on("message", onPort);
       w.on("error", (err: Error & { code?: string }) => {
         if (err.code === "ERR_WORKER_OUT_OF_MEMORY") {
           died(m.id, "out-of-memory", `Worker heap over its limit of ${m.heapMb} MB`);
@@ -92,7 +100,6 @@ async function spawn(m: SpawnMessage): Promise<void> {
       w.on("exit", (code: number) => {
         if (!killed) died(m.id, "worker-exit", `Worker exited by itself with code ${code}`);
       });
-      w.postMessage(init, [port2 as never]);
     } else {
       const w = new Worker(m.main, {
         type: "module",
@@ -100,20 +107,18 @@ async function spawn(m: SpawnMessage): Promise<void> {
         deno: { permissions: "none" },
       } as WorkerOptions);
       guests.set(m.id, { kill: () => w.terminate() });
+      w.onmessage = (e: MessageEvent) => onPort(e.data);
       w.onerror = (ev: ErrorEvent) => {
         ev.preventDefault();
         died(m.id, "worker-exception", ev.message || "uncaught error");
       };
       w.onmessageerror = () =>
         died(m.id, "bad-message", "Worker posted a message that cannot be read");
-      w.postMessage(init, [port2]);
     }
   } catch (e) {
     guests.set(m.id, { kill: () => {} });
     died(m.id, "worker-exception", `Cannot start Worker: ${firstLine(e)}`);
-    return;
   }
-  scope.postMessage({ t: "port", id: m.id, port: port1 }, [port1]);
 }
 
 function firstLine(e: unknown): string {

@@ -13,11 +13,27 @@ import { dirname } from "node:path";
 
 /** The jail's module. */
 const JAIL_URL = new URL("./worker_jail.ts", import.meta.url);
-/** The first module of every guest (the SDK's bootstrap). */
+/**
+ * The first module of every guest (the SDK's bootstrap).
+ *
+ * @example
+ * ```ts
+ * import { BOOT_URL } from "./worker_jails.ts";
+ * console.log(BOOT_URL.pathname.endsWith("/guests/sdk/_boot.ts")); // true
+ * ```
+ */
 export const BOOT_URL: URL = new URL("../guests/sdk/_boot.ts", import.meta.url);
 /** The SDK's runtime (the wrapper tells it when the guest's module has run). */
 const RUNTIME_URL = new URL("../guests/sdk/_runtime.ts", import.meta.url);
-/** The SDK's directory, a module root of every guest. */
+/**
+ * The SDK's directory, a module root of every guest.
+ *
+ * @example
+ * ```ts
+ * import { SDK_DIR } from "./worker_jails.ts";
+ * console.log(SDK_DIR.endsWith("/guests/sdk")); // true
+ * ```
+ */
 export const SDK_DIR: string = dirname(fileURLToPath(BOOT_URL));
 
 /**

@@ -33,6 +33,8 @@ export interface WorkerStats {
   wallMicros: number;
   /** The longest of those. */
   maxWallMicros: number;
+  /** The first answer's (it includes the Worker's start when the VM started first). */
+  firstWallMicros: number;
   /** Host milliseconds from starting the Worker to its first answer (-1: none yet). */
   startMillis: number;
   /** Device operations performed. */
@@ -91,7 +93,7 @@ export class WorkerVm {
   /** Kernel tick at which the answer of the batch in flight applies (deterministic order). */
   due = 0;
   /** performance.now() when the batch in flight was posted (-1: not yet posted). */
-  sentAt = -1;
+  sentAt: number = -1;
   /** Its answer, once arrived and checked. */
   answer: AnswerMessage | null = null;
   /** Host time of that answer, microseconds. */
@@ -118,6 +120,12 @@ export class WorkerVm {
   infoKey = "";
   /** Host configuration, sent with the first batch. */
   config: unknown;
+  /** Number of the liveness check out (0: none). */
+  ping = 0;
+  /** performance.now() when it was sent. */
+  pingAt = 0;
+  /** Resolvers of `WorkerHost.ready` waiting for the channel. */
+  waiters: (() => void)[] = [];
   /** performance.now() when the Worker was started. */
   readonly startedAt: number = performance.now();
   /** Counters. */
@@ -135,6 +143,7 @@ export class WorkerVm {
       answers: 0,
       wallMicros: 0,
       maxWallMicros: 0,
+      firstWallMicros: 0,
       startMillis: -1,
       ops: 0,
       bytesIn: 0,

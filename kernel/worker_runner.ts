@@ -56,7 +56,16 @@ export interface RunnerConfig {
   limits: DecodeLimits;
 }
 
-/** What the runner asks of its owner when a VM's Worker must go. */
+/**
+ * What the runner asks of its owner when a VM's Worker must go.
+ *
+ * @example
+ * ```ts
+ * import type { KillWorker } from "./worker_runner.ts";
+ * const kill: KillWorker = (id) => console.log(`stop the Worker of VM ${id}`);
+ * kill(3);
+ * ```
+ */
 export type KillWorker = (id: number) => void;
 
 /**
@@ -88,6 +97,7 @@ export class WorkerRunner implements HostedRunner {
   #orderHead = 0;
   #arrived: WorkerVm[] = [];
   #inFlight = 0;
+  #pings = 0;
 
   /** A runner with `config`; `kill` stops a VM's Worker. */
   constructor(config: RunnerConfig, kill: KillWorker) {
@@ -137,6 +147,7 @@ export class WorkerRunner implements HostedRunner {
       return;
     }
     vm.channel = channel;
+    for (const resolve of vm.waiters.splice(0)) resolve();
     channel.onmessage = (e: MessageEvent) => this.#message(vm, e.data);
     channel.onmessageerror = () => this.#fail(vm, "bad-message", "message cannot be read");
     if (vm.outbox !== null) {
@@ -283,6 +294,7 @@ export class WorkerRunner implements HostedRunner {
     vm.disk.length = 0;
     vm.channel?.close();
     vm.channel = null;
+    for (const resolve of vm.waiters.splice(0)) resolve();
     this.#kill(vm.id);
     this.#host?.deadlineChanged(); // the kernel may be holding for this VM
   }
@@ -294,6 +306,11 @@ export class WorkerRunner implements HostedRunner {
     const m = decodeMessage(data, this.#config.limits);
     if (typeof m === "string") return this.#fail(vm, "bad-message", m);
     if (m.t === "fault") return this.#fail(vm, "worker-exception", m.detail);
+    if (m.t === "pong") {
+      if (m.n !== vm.ping) return this.#fail(vm, "bad-message", `pong ${m.n} to no check`);
+      vm.ping = 0;
+      return;
+    }
     if (vm.inFlight === 0 || m.seq !== vm.inFlight || vm.answer !== null) {
       return this.#fail(
         vm,
@@ -317,7 +334,7 @@ export class WorkerRunner implements HostedRunner {
     vm.answer = null;
     vm.inFlight = 0;
     this.#inFlight--;
-    s.answers++;
+    if (s.answers++ === 0) s.firstWallMicros = vm.answerMicros;
     s.wallMicros += vm.answerMicros;
     if (vm.answerMicros > s.maxWallMicros) s.maxWallMicros = vm.answerMicros;
     let charged = vms.clock.kind === "real" ? Math.round(vm.answerMicros * vms.cpuKhz / 1000) : 0;
@@ -347,6 +364,31 @@ export class WorkerRunner implements HostedRunner {
       vms.idle(slot, next.timeoutMicros);
     } else if (next.kind === "yield") vms.ready(slot);
     else vms.exit(slot, next.code);
+  }
+
+  /**
+   * The liveness check, every few seconds of host time: each Worker with no
+   * batch out gets a ping; one whose previous ping went unanswered for the
+   * answer budget (its thread is busy forever between batches) is stopped.
+   */
+  watchdog(): void {
+    const now = performance.now(), budget = this.#config.answerBudgetMs;
+    for (const vm of this.#byId.values()) {
+      if (!vm.stats.live || vm.channel === null) continue;
+      if (vm.ping !== 0) {
+        if (now - vm.pingAt >= budget) {
+          this.#fail(
+            vm,
+            "worker-timeout",
+            `Worker did not answer a liveness check within its budget of ${budget} ms`,
+          );
+        }
+      } else if (vm.inFlight === 0) {
+        vm.ping = this.#pings = (this.#pings % 0xffff_fffe) + 1;
+        vm.pingAt = now;
+        vm.channel.postMessage({ t: "ping", n: vm.ping });
+      }
+    }
   }
 
   #timeout(vm: WorkerVm, seq: number, budget: number): void {

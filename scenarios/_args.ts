@@ -7,9 +7,18 @@
  * @module
  */
 
-import { type FlagSpec, parseFlags, UsageError } from "../cli/args.ts";
+import { type FlagSpec, parseFlags, UsageError, userPath } from "../cli/args.ts";
 
-/** Settings every scenario shares. */
+/**
+ * Settings every scenario shares.
+ *
+ * @example
+ * ```ts
+ * import type { CommonOptions } from "./_args.ts";
+ * const o: CommonOptions = { size: "small", out: "/tmp/out", quiet: true };
+ * console.log(o.size); // small
+ * ```
+ */
 export interface CommonOptions {
   /** Preset size. */
   size: "small" | "full";
@@ -19,7 +28,16 @@ export interface CommonOptions {
   quiet: boolean;
 }
 
-/** What a scenario's flag parser returns: the common options and its own flags. */
+/**
+ * What a scenario's flag parser returns: the common options and its own flags.
+ *
+ * @example
+ * ```ts
+ * import { type ParsedScenarioArgs, scenarioArgs } from "./_args.ts";
+ * const a = scenarioArgs("x", ["--n", "3"], { n: "count" }, "usage") as ParsedScenarioArgs;
+ * console.log(a.flags.n); // 3
+ * ```
+ */
 export interface ParsedScenarioArgs extends CommonOptions {
   /** The scenario's own flags as given (strings), for it to read. */
   flags: Record<string, string | undefined>;
@@ -72,8 +90,9 @@ ${flags}
   for (const k of Object.keys(own)) flags[k] = values[k] as string | undefined;
   return {
     size,
-    out: (values.out as string | undefined) ??
-      new URL(`./out/${name}`, import.meta.url).pathname,
+    out: values.out !== undefined
+      ? userPath(values.out as string)
+      : new URL(`./out/${name}`, import.meta.url).pathname,
     quiet: values.quiet === true,
     flags,
   };

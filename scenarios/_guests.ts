@@ -24,16 +24,57 @@
 import { asmAt } from "../guests/asm/mod.ts";
 import { PROBE_BASE } from "./_probe.ts";
 
-/** A flat image for the kernel. */
+/**
+ * A flat image for the kernel.
+ *
+ * @example
+ * ```ts
+ * import type { FlatImage } from "./_guests.ts";
+ * const img: FlatImage = { flat: new Uint8Array([0xf4]), loadAddress: 0x2000 };
+ * console.log(img.loadAddress); // 8192
+ * ```
+ */
 export type FlatImage = { flat: Uint8Array; loadAddress: number };
 
-/** Load address of every scenario guest. */
+/**
+ * Load address of every scenario guest.
+ *
+ * @example
+ * ```ts
+ * import { LOAD } from "./_guests.ts";
+ * console.log(LOAD.toString(16)); // 2000
+ * ```
+ */
 export const LOAD = 0x2000;
-/** Guest memory every scenario guest fits in. */
+/**
+ * Guest memory every scenario guest fits in.
+ *
+ * @example
+ * ```ts
+ * import { GUEST_MEMORY } from "./_guests.ts";
+ * console.log(GUEST_MEMORY); // 65536
+ * ```
+ */
 export const GUEST_MEMORY = 64 * 1024;
-/** Address of a client's table of server ids. */
+/**
+ * Address of a client's table of server ids.
+ *
+ * @example
+ * ```ts
+ * import { TABLE } from "./_guests.ts";
+ * console.log(TABLE.toString(16)); // 4000
+ * ```
+ */
 export const TABLE = 0x4000;
-/** Entries of a client's table (u32 each; 8 KiB). */
+/**
+ * Entries of a client's table (u32 each; 8 KiB).
+ *
+ * @example
+ * ```ts
+ * import { TABLE_ENTRIES } from "./_guests.ts";
+ * console.log(TABLE_ENTRIES); // 2048
+ * ```
+ */
 export const TABLE_ENTRIES = 2048;
 
 const at = asmAt(LOAD);

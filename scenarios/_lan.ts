@@ -17,7 +17,16 @@ import { Probe } from "./_probe.ts";
 import { quantile } from "./_report.ts";
 import { prng, Zipf } from "./_zipf.ts";
 
-/** Options of {@linkcode runLan}. */
+/**
+ * Options of {@linkcode runLan}.
+ *
+ * @example
+ * ```ts
+ * import type { LanOptions } from "./_lan.ts";
+ * const o: LanOptions = { servers: 100, clients: 32, requests: 10_000, interrupts: "immediate" };
+ * console.log(o.servers); // 100
+ * ```
+ */
 export interface LanOptions {
   /** Server VMs. */
   servers: number;
@@ -61,7 +70,17 @@ export interface LanOptions {
   on?: { kernel: Kernel; nic: NicDevice };
 }
 
-/** Progress of a run, for live displays. */
+/**
+ * Progress of a run, for live displays.
+ *
+ * @example
+ * ```ts
+ * import { type LanProgress, runLan } from "./_lan.ts";
+ * const seen: LanProgress[] = [];
+ * await runLan({ servers: 2, clients: 2, requests: 50, tickMs: 0, onTick: (p) => seen.push(p) });
+ * console.log(seen.length > 0); // true
+ * ```
+ */
 export interface LanProgress {
   /** Host ms since the run started. */
   hostMs: number;
@@ -81,7 +100,16 @@ export interface LanProgress {
   serverIds: number[];
 }
 
-/** What {@linkcode runLan} measured. */
+/**
+ * What {@linkcode runLan} measured.
+ *
+ * @example
+ * ```ts
+ * import { type LanResult, runLan } from "./_lan.ts";
+ * const r: LanResult = await runLan({ servers: 2, clients: 2, requests: 50 });
+ * console.log(r.p50 <= r.p99); // true
+ * ```
+ */
 export interface LanResult {
   /** Server VMs. */
   servers: number;
@@ -97,6 +125,12 @@ export interface LanResult {
   timeouts: number;
   /** Replies per host second. */
   throughput: number;
+  /**
+   * Replies per second of kernel time: on the deterministic clock, the
+   * throughput of a CPU running the assumed 100 MHz (one instruction per
+   * 10 ns), independent of the host's speed and load.
+   */
+  kernelThroughput: number;
   /** Latency percentiles, kernel us. */
   p50: number;
   /** 90th percentile. */
@@ -226,6 +260,7 @@ export async function runLan(o: LanOptions): Promise<LanResult> {
     completed: probe.count,
     timeouts: probe.timeouts,
     throughput: probe.count / (hostMs / 1000),
+    kernelThroughput: probe.count / Math.max(1e-9, (s.timeMicros - s0.timeMicros) / 1e6),
     p50: quantile(lat, 0.5),
     p90: quantile(lat, 0.9),
     p99: quantile(lat, 0.99),

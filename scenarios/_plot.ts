@@ -6,7 +6,16 @@
  * @module
  */
 
-/** One line of a plot. */
+/**
+ * One line of a plot.
+ *
+ * @example
+ * ```ts
+ * import { type Series, svgPlot } from "./_plot.ts";
+ * const s: Series = { label: "y", points: [[1, 1], [2, 4]] };
+ * console.log(svgPlot([s], { title: "t", xLabel: "x", yLabel: "y" }).length > 0); // true
+ * ```
+ */
 export interface Series {
   /** Legend label. */
   label: string;
@@ -14,7 +23,16 @@ export interface Series {
   points: [number, number][];
 }
 
-/** Options of {@linkcode svgPlot}. */
+/**
+ * Options of {@linkcode svgPlot}.
+ *
+ * @example
+ * ```ts
+ * import type { PlotOptions } from "./_plot.ts";
+ * const o: PlotOptions = { title: "t", xLabel: "VMs", yLabel: "ns", logX: true };
+ * console.log(o.logX); // true
+ * ```
+ */
 export interface PlotOptions {
   /** Title above the plot. */
   title: string;

@@ -9,7 +9,15 @@
 
 import type { Device, DeviceGuest } from "../kernel/mod.ts";
 
-/** First port of the probe (free in kernel/ISA.md's assignments). */
+/**
+ * First port of the probe (free in kernel/ISA.md's assignments).
+ *
+ * @example
+ * ```ts
+ * import { PROBE_BASE } from "./_probe.ts";
+ * console.log(PROBE_BASE.toString(16)); // 600
+ * ```
+ */
 export const PROBE_BASE = 0x600;
 
 /**

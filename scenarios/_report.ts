@@ -7,7 +7,16 @@
 
 import { type PlotOptions, type Series, svgPlot } from "./_plot.ts";
 
-/** A column of a report. */
+/**
+ * A column of a report.
+ *
+ * @example
+ * ```ts
+ * import type { Column } from "./_report.ts";
+ * const c: Column = { key: "mips", title: "MIPS", digits: 1 };
+ * console.log(c.title); // MIPS
+ * ```
+ */
 export interface Column {
   /** Field name in the rows (and CSV header). */
   key: string;
@@ -17,10 +26,30 @@ export interface Column {
   digits?: number;
 }
 
-/** A row: numbers or text by column key. */
+/**
+ * A row: numbers or text by column key.
+ *
+ * @example
+ * ```ts
+ * import type { Row } from "./_report.ts";
+ * const r: Row = { vms: 10, mode: "batched" };
+ * console.log(r.vms); // 10
+ * ```
+ */
 export type Row = Record<string, number | string>;
 
-/** A plot of a report: which column is x, which columns are lines. */
+/**
+ * A plot of a report: which column is x, which columns are lines.
+ *
+ * @example
+ * ```ts
+ * import { type PlotSpec, Report } from "./_report.ts";
+ * const r = new Report("x", [{ key: "n", title: "N" }, { key: "t", title: "T" }]);
+ * r.add({ n: 1, t: 2 });
+ * const p: PlotSpec = { file: "x.svg", title: "T", x: "n", xLabel: "N", yLabel: "T", lines: [{ label: "t", y: "t" }] };
+ * console.log(r.plot(p).startsWith("<svg")); // true
+ * ```
+ */
 export interface PlotSpec extends PlotOptions {
   /** File name (in the output directory), e.g. "many.svg". */
   file: string;

@@ -20,7 +20,16 @@ import { intList, positive, runMain, scenarioArgs } from "./_args.ts";
 import { type LanResult, runLan } from "./_lan.ts";
 import { Report } from "./_report.ts";
 
-/** Options of {@linkcode batching}. */
+/**
+ * Options of {@linkcode batching}.
+ *
+ * @example
+ * ```ts
+ * import type { BatchingOptions } from "./batching.ts";
+ * const o: BatchingOptions = { vms: [10, 100], clients: 32, requests: 5000 };
+ * console.log(o.clients); // 32
+ * ```
+ */
 export interface BatchingOptions {
   /** Server VM counts. */
   vms: number[];
@@ -50,6 +59,7 @@ export async function batching(
     { key: "vms", title: "servers" },
     { key: "mode", title: "interrupts" },
     { key: "throughput", title: "replies/s" },
+    { key: "kernelThroughput", title: "replies/kernel s" },
     { key: "gain", title: "batched gain %", digits: 1 },
     { key: "switchesPerReply", title: "switches/reply", digits: 2 },
     { key: "linesPerBatch", title: "lines/batch", digits: 2 },
@@ -78,6 +88,7 @@ export async function batching(
         vms: n,
         mode,
         throughput: r.throughput,
+        kernelThroughput: r.kernelThroughput,
         gain: mode === "batched" ? (r.throughput / got.immediate!.throughput - 1) * 100 : 0,
         switchesPerReply: r.switches / Math.max(1, r.completed),
         linesPerBatch: r.interrupts / Math.max(1, r.batches),

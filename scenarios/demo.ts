@@ -1,7 +1,10 @@
 /**
- * The demonstration (`deno task demo`): boots 1,000 web-server VMs and 64
- * client VMs on one kernel, runs a Zipf-distributed request load for about
- * 20 seconds with a live table, and ends with what the kernel did. It needs
+ * The demonstration (`deno task demo`): boots 1,000 server VMs and 64 client
+ * VMs on one kernel, runs a Zipf-distributed request load for about 20
+ * seconds with a live table, and ends with what the kernel did. Each server
+ * answers a request frame on the virtual LAN with a 1,514-byte reply after
+ * 2,000 instructions of work (a small web server's shape, without HTTP: the
+ * library OS's real httpd is `scenarios/web.ts --guests tcp`). It needs
  * nothing but Deno: the guests are assembled by the project's own assembler.
  *
  * ```sh
@@ -22,7 +25,16 @@ import { positive, runMain, scenarioArgs } from "./_args.ts";
 import { type LanProgress, type LanResult, runLan } from "./_lan.ts";
 import { Report } from "./_report.ts";
 
-/** Options of {@linkcode demo}. */
+/**
+ * Options of {@linkcode demo}.
+ *
+ * @example
+ * ```ts
+ * import type { DemoOptions } from "./demo.ts";
+ * const o: DemoOptions = { vms: 1000, clients: 64, seconds: 20 };
+ * console.log(o.vms); // 1000
+ * ```
+ */
 export interface DemoOptions {
   /** Web-server VMs. */
   vms: number;
@@ -90,8 +102,9 @@ export async function demo(o: DemoOptions): Promise<LanResult> {
       write(`Dashboard: ${server.address.transport === "tcp" ? `${where}/` : where}\n`);
     }
     write(
-      `Denali demo: ${o.vms.toLocaleString("en-US")} web-server VMs and ${o.clients} client VMs ` +
-        "on one kernel; the clients ask servers by Zipf popularity.\n",
+      `Denali demo: ${o.vms.toLocaleString("en-US")} server VMs and ${o.clients} client VMs ` +
+        "on one kernel; the clients ask servers by Zipf popularity, each reply a 1,514-byte " +
+        "frame.\n",
     );
     const start = performance.now();
     let drawn = 0;
@@ -158,8 +171,9 @@ export async function demo(o: DemoOptions): Promise<LanResult> {
 
 const USAGE = `Usage: deno task demo [options]
 
-Boots web-server VMs and client VMs on one kernel and runs a Zipf-distributed
-request load with a live table; ends with what the kernel did.`;
+Boots server VMs and client VMs on one kernel and runs a Zipf-distributed
+request/reply load on the virtual LAN with a live table; ends with what the
+kernel did.`;
 
 /**
  * The command line.
@@ -172,7 +186,7 @@ request load with a live table; ends with what the kernel did.`;
  */
 export async function main(args: string[]): Promise<LanResult | null> {
   const a = scenarioArgs("demo", args, {
-    vms: "web-server VMs (default 1000)",
+    vms: "server VMs (default 1000)",
     clients: "client VMs (default 64)",
     seconds: "how long the load runs, host seconds (default 20)",
     api: "also serve the control API and dashboard (e.g. 127.0.0.1:7070)",

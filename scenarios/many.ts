@@ -23,7 +23,16 @@ import { intList, positive, runMain, scenarioArgs } from "./_args.ts";
 import { GUEST_MEMORY, service } from "./_guests.ts";
 import { Report } from "./_report.ts";
 
-/** Options of {@linkcode many}. */
+/**
+ * Options of {@linkcode many}.
+ *
+ * @example
+ * ```ts
+ * import type { ManyOptions } from "./many.ts";
+ * const o: ManyOptions = { vms: [1000, 10_000], rounds: 5, work: 2000 };
+ * console.log(o.vms.at(-1)); // 10000
+ * ```
+ */
 export interface ManyOptions {
   /** VM counts to measure. */
   vms: number[];
@@ -33,7 +42,16 @@ export interface ManyOptions {
   work: number;
 }
 
-/** One measured point. */
+/**
+ * One measured point.
+ *
+ * @example
+ * ```ts
+ * import { type ManyPoint, measureMany } from "./many.ts";
+ * const p: ManyPoint = measureMany(10, { rounds: 1, work: 10 });
+ * console.log(p.vms, p.exited); // 10 10
+ * ```
+ */
 export interface ManyPoint {
   /** VMs. */
   vms: number;

@@ -22,7 +22,16 @@ import { Report } from "./_report.ts";
 /** `l: hlt ; jmp l`: idles until an interrupt, forever. */
 const HALTER = { flat: new Uint8Array([0xf4, 0xeb, 0xfd]), loadAddress: LOAD };
 
-/** One measured point. */
+/**
+ * One measured point.
+ *
+ * @example
+ * ```ts
+ * import { measureSwitch, type SwitchPoint } from "./switch.ts";
+ * const p: SwitchPoint = measureSwitch({ vms: 2, idle: 0, switches: 1000, repeats: 1 });
+ * console.log(p.switches >= 1000); // true
+ * ```
+ */
 export interface SwitchPoint {
   /** Yielding VMs. */
   vms: number;

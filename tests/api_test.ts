@@ -8,7 +8,12 @@ import { b64, ECHO, FOREVER, ticker } from "./_api_guests.ts";
 async function served(
   address: Parameters<typeof serveApi>[1] = { transport: "tcp", hostname: "127.0.0.1", port: 0 },
 ) {
-  const machine = new Machine({ clock: "real", sampleMs: 50 });
+  // A loaded machine (the whole suite runs in parallel) may take seconds to start a Worker.
+  const machine = new Machine({
+    clock: "real",
+    sampleMs: 50,
+    workers: { startBudgetMs: 120_000, answerBudgetMs: 60_000 },
+  });
   const loop = machine.run({ forever: true });
   const server: ApiServer = await serveApi(machine, address);
   const api = new ApiClient(server.address);
@@ -206,6 +211,28 @@ Deno.test("API serves the dashboard page with the VM rows rendered in", async ()
     assert.match(html, /<tr class="vm state-[a-z]+" data-id="1"><td>1<\/td><td>shown-1<\/td>/);
     assert.match(html, /data-id="2"/);
     assert.doesNotMatch(html, /(src|href)="?https?:/, "no external assets");
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("API creates Worker guests (TypeScript VMs) from a module path", async () => {
+  const s = await served();
+  try {
+    const module = new URL("../guests/examples/ts/hello.ts", import.meta.url).pathname;
+    const ids = await s.api.create({ worker: module, count: 2, name: "ts" });
+    for (const id of ids) {
+      const exit = await s.api.wait(id);
+      assert.deepEqual([exit.state, exit.code], ["exited", 0]);
+      assert.match(await text(await s.api.console(id, false)), new RegExp(`^hello from VM ${id} `));
+    }
+    const view = await s.api.inspect(ids[0]!);
+    assert.equal(view.name, "ts-1");
+    assert.equal(view.worker?.batches, 2);
+    await assert.rejects(
+      s.api.create({ worker: "/nonexistent/guest.ts" }),
+      /^ApiError: Cannot read worker module \/nonexistent\/guest\.ts: no such file$/,
+    );
   } finally {
     await s.close();
   }

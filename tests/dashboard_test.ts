@@ -7,7 +7,7 @@
 import { assert } from "./_assert.ts";
 import { Machine } from "../api/machine.ts";
 import { serveApi } from "../api/server.ts";
-import { b64, FOREVER, ticker } from "./_api_guests.ts";
+import { FOREVER, ticker } from "./_api_guests.ts";
 
 async function findChromium(): Promise<string | null> {
   const candidates = [Deno.env.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"];

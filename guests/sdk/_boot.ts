@@ -3,8 +3,8 @@
  * small wrapper module that statically imports, in this order, this module,
  * the guest's module and the runtime's `loaded()`:
  *
- * ```js
- * import "file:///.../guests/sdk/_boot.ts";   // locks the scope down, waits for the port
+ * ```js ignore
+ * import "file:///.../guests/sdk/_boot.ts";   // opens the channel, locks the scope down
  * import "file:///.../guest.ts";              // calls serve(handler)
  * import { runtime } from "file:///.../guests/sdk/_runtime.ts";
  * runtime.loaded();                           // the guest module has run
@@ -19,26 +19,11 @@
  * @module
  */
 
-import type { InitMessage } from "./protocol.ts";
 import { lockDown } from "./_lockdown.ts";
 import { runtime } from "./_runtime.ts";
 
-const scope = globalThis as unknown as {
-  addEventListener(type: "message", f: (e: MessageEvent) => void): void;
-  removeEventListener(type: "message", f: (e: MessageEvent) => void): void;
-};
-
-const T = () => (performance.timeOrigin + performance.now()).toFixed(1);
-const realLog = console.error.bind(console);
-(globalThis as any).__dbg = realLog;
-realLog("boot eval", T());
-const onInit = (e: MessageEvent) => {
-  realLog("init msg", T());
-  const m = e.data as InitMessage;
-  if (!m || m.t !== "init") return;
-  scope.removeEventListener("message", onInit);
-  runtime.attach(m.port);
-};
-
-scope.addEventListener("message", onInit);
+const { port1, port2 } = new MessageChannel();
+runtime.attach(port1);
+(globalThis as unknown as { postMessage(m: unknown, t: Transferable[]): void })
+  .postMessage({ t: "port", port: port2 }, [port2]);
 lockDown((text) => runtime.console.write(text));

@@ -21,7 +21,15 @@
  * @module
  */
 
-/** Globals deleted from a guest's scope. */
+/**
+ * Globals deleted from a guest's scope.
+ *
+ * @example
+ * ```ts
+ * import { REMOVED_GLOBALS } from "./_lockdown.ts";
+ * console.log(REMOVED_GLOBALS.includes("BroadcastChannel")); // true
+ * ```
+ */
 export const REMOVED_GLOBALS: readonly string[] = [
   "BroadcastChannel",
   "caches",

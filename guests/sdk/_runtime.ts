@@ -8,12 +8,36 @@
  * @module
  */
 
-import type { BatchMessage, DiskCompletionMessage, NextMessage, OpMessage } from "./protocol.ts";
+import type {
+  BatchMessage,
+  DiskCompletionMessage,
+  NextMessage,
+  OpMessage,
+  PingMessage,
+} from "./protocol.ts";
 
-/** A completed disk request. */
+/**
+ * A completed disk request.
+ *
+ * @example
+ * ```ts
+ * import type { DiskCompletion } from "./_runtime.ts";
+ * const c: DiskCompletion = { tag: 1, status: 0 };
+ * console.log(c.status === 0); // true
+ * ```
+ */
 export type DiskCompletion = DiskCompletionMessage;
 
-/** What the VM does after a batch: returned by {@linkcode Guest.idle} and friends. */
+/**
+ * What the VM does after a batch: returned by {@linkcode Guest.idle} and friends.
+ *
+ * @example
+ * ```ts
+ * import type { Next } from "./_runtime.ts";
+ * const next: Next = { kind: "idle", timeoutMicros: 500 };
+ * console.log(next.kind); // idle
+ * ```
+ */
 export type Next = NextMessage;
 
 /**
@@ -144,7 +168,16 @@ export type Handler = (batch: Batch, guest: Guest) => Next | void | Promise<Next
 
 const encoder = new TextEncoder();
 
-/** The runtime of this Worker (one per guest). */
+/**
+ * The runtime of this Worker (one per guest).
+ *
+ * @example
+ * ```ts
+ * import { Runtime } from "./_runtime.ts";
+ * const r = new Runtime(); // the SDK makes one per Worker guest
+ * console.log(r.idle(10)); // { kind: "idle", timeoutMicros: 10 }
+ * ```
+ */
 export class Runtime implements Guest {
   vmId = 0;
   mac: Uint8Array = new Uint8Array(6);
@@ -188,9 +221,9 @@ export class Runtime implements Guest {
 
   #listen(): void {
     this.#port!.onmessage = (e: MessageEvent) => {
-      (globalThis as any).__dbg?.("batch", (performance.timeOrigin + performance.now()).toFixed(1));
-      const m = e.data as BatchMessage;
-      if (m && m.t === "batch") this.#batch(m).catch((err) => this.fault(err));
+      const m = e.data as BatchMessage | PingMessage;
+      if (m?.t === "batch") this.#batch(m).catch((err) => this.fault(err));
+      else if (m?.t === "ping" && !this.#stopped) this.#port!.postMessage({ t: "pong", n: m.n });
     };
   }
 
@@ -322,5 +355,13 @@ function u32(x: number): number {
   return Math.min(0xffff_ffff, Math.max(0, Math.ceil(x)));
 }
 
-/** The runtime of this Worker guest. */
+/**
+ * The runtime of this Worker guest.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from "./_runtime.ts";
+ * console.log(runtime.serving); // false until the guest calls serve()
+ * ```
+ */
 export const runtime: Runtime = new Runtime();

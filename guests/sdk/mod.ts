@@ -92,7 +92,15 @@ export const DiskStatus = {
   BUSY: 6,
 } as const;
 
-/** Bytes in a disk block. */
+/**
+ * Bytes in a disk block.
+ *
+ * @example
+ * ```ts
+ * import { BLOCK_SIZE } from "./mod.ts";
+ * console.log(new Uint8Array(2 * BLOCK_SIZE).length); // 8192: two blocks for disk.write
+ * ```
+ */
 export const BLOCK_SIZE = 4096;
 
 /**

@@ -13,7 +13,15 @@
  * @module
  */
 
-/** Version of the message layout. */
+/**
+ * Version of the message layout.
+ *
+ * @example
+ * ```ts
+ * import { PROTOCOL_VERSION } from "./protocol.ts";
+ * console.log(PROTOCOL_VERSION); // 1
+ * ```
+ */
 export const PROTOCOL_VERSION = 1;
 
 /**
@@ -169,6 +177,42 @@ export interface AnswerMessage {
 }
 
 /**
+ * Kernel to guest, while no batch is out: a liveness check, answered at once
+ * with a {@linkcode PongMessage} of the same number. A guest whose thread is
+ * busy forever (a loop in a timer callback) cannot answer, and is stopped.
+ *
+ * @example
+ * ```ts
+ * import type { PingMessage } from "./protocol.ts";
+ * const p: PingMessage = { t: "ping", n: 3 };
+ * console.log(p.n);
+ * ```
+ */
+export interface PingMessage {
+  /** Message kind. */
+  t: "ping";
+  /** Check number. */
+  n: number;
+}
+
+/**
+ * Guest to kernel: the answer to a {@linkcode PingMessage}.
+ *
+ * @example
+ * ```ts
+ * import type { PongMessage } from "./protocol.ts";
+ * const p: PongMessage = { t: "pong", n: 3 };
+ * console.log(p.t);
+ * ```
+ */
+export interface PongMessage {
+  /** Message kind. */
+  t: "pong";
+  /** The check's number. */
+  n: number;
+}
+
+/**
  * Guest to kernel: the guest failed (its handler threw, or its module did not load).
  *
  * @example
@@ -186,17 +230,20 @@ export interface FaultMessage {
 }
 
 /**
- * Jail to guest: the first message a Worker guest gets, with its port to the kernel.
+ * Guest to jail, once, before any guest code runs: the kernel's end of the
+ * guest's channel (the jail hands it to the kernel). The guest creates the
+ * channel itself because Deno delivers a nested Worker's first message from
+ * its parent late (about 500 ms), but the other way at once.
  *
  * @example
  * ```ts
- * import type { InitMessage } from "./protocol.ts";
- * function portOf(m: InitMessage): MessagePort { return m.port; }
+ * import type { PortMessage } from "./protocol.ts";
+ * function portOf(m: PortMessage): MessagePort { return m.port; }
  * ```
  */
-export interface InitMessage {
+export interface PortMessage {
   /** Message kind. */
-  t: "init";
-  /** The guest's end of its channel to the kernel. */
+  t: "port";
+  /** The kernel's end of the guest's channel. */
   port: MessagePort;
 }

@@ -19,6 +19,15 @@ ssize_t read(int fd, void *buf, size_t n);
 unsigned int sleep(unsigned int seconds);
 int usleep(useconds_t us);
 pid_t getpid(void);
+int close(int fd);
+off_t lseek(int fd, off_t offset, int whence);
+int isatty(int fd);
+int unlink(const char *path);
+int access(const char *path, int mode);
+#define F_OK 0
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
 __attribute__((noreturn)) void _exit(int code);
 
 #endif

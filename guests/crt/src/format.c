@@ -12,6 +12,7 @@
 enum { F_LEFT = 1, F_ZERO = 2, F_PLUS = 4, F_SPACE = 8, F_ALT = 16 };
 
 static void pad(dn_sink *sink, void *ctx, char c, int n) {
+  if (n <= 0) return;
   char buf[16];
   memset(buf, c, sizeof buf);
   while (n > 0) {

@@ -5,8 +5,13 @@
 
 uint64_t dn_now_us(void) {
   uint32_t khz = DN_VREG(DN_VREG_CPU_KHZ);
-  if (khz == 0) khz = 100000;
-  return dn_rdtsc() * 1000u / khz;
+  uint64_t ticks = dn_rdtsc();
+  if (khz == 0 || khz % 1000 != 0) return ticks * 1000u / (khz ? khz : 100000);
+  /* ticks / (ticks per microsecond) with two 32-bit DIVs instead of a 64-bit division call */
+  uint32_t d = khz / 1000, hi = (uint32_t)(ticks >> 32), lo = (uint32_t)ticks;
+  uint32_t qhi = hi / d, r = hi % d, qlo;
+  __asm__("divl %3" : "=a"(qlo), "=d"(r) : "a"(lo), "rm"(d), "d"(r) : "cc");
+  return ((uint64_t)qhi << 32) | qlo;
 }
 
 time_t time(time_t *t) {

@@ -25,8 +25,8 @@ static int depth;
 
 static void dive(int n) {
   depth = n;
-  if (n == 5) longjmp(env, n * 10);
-  dive(n + 1);
+  if (n >= 5) longjmp(env, n * 10);
+  if (n < 100) dive(n + 1);
 }
 
 static void bye1(void) { printf("atexit handler 1\n"); }
@@ -77,7 +77,7 @@ int main(void) {
   size_t len[SLOTS] = {0};
   srand(4242);
   int bad = 0, allocs = 0;
-  for (int round = 0; round < 6000; round++) {
+  for (int round = 0; round < 2000; round++) {
     int i = rand() % SLOTS;
     if (slot[i]) {
       for (size_t k = 0; k < len[i]; k++) bad += slot[i][k] != (unsigned char)(i + k);
@@ -94,7 +94,7 @@ int main(void) {
       free(slot[i]);
       slot[i] = 0;
     } else {
-      size_t n = rand() % 7 == 0 ? (size_t)(rand() % 40000) + 1 : (size_t)(rand() % 200) + 1;
+      size_t n = rand() % 7 == 0 ? (size_t)(rand() % 20000) + 1 : (size_t)(rand() % 200) + 1;
       slot[i] = malloc(n);
       if (!slot[i] || ((uintptr_t)slot[i] & 7)) return 3;
       for (size_t k = 0; k < n; k++) slot[i][k] = (unsigned char)(i + k);

@@ -82,9 +82,10 @@ int main(void) {
   printf("memmove %s\n", mv);
   printf("ctype:");
   for (int c = 0; c < 128; c++) {
-    int bits = !!isalpha(c) | !!isdigit(c) << 1 | !!isspace(c) << 2 | !!ispunct(c) << 3 |
-               !!isupper(c) << 4 | !!islower(c) << 5 | !!isxdigit(c) << 6 | !!iscntrl(c) << 7 |
-               !!isprint(c) << 8 | !!isgraph(c) << 9 | !!isalnum(c) << 10 | !!isblank(c) << 11;
+    int bits = (!!isalpha(c)) | (!!isdigit(c)) << 1 | (!!isspace(c)) << 2 |
+               (!!ispunct(c)) << 3 | (!!isupper(c)) << 4 | (!!islower(c)) << 5 |
+               (!!isxdigit(c)) << 6 | (!!iscntrl(c)) << 7 | (!!isprint(c)) << 8 |
+               (!!isgraph(c)) << 9 | (!!isalnum(c)) << 10 | (!!isblank(c)) << 11;
     printf(" %x", bits);
   }
   printf("\ntoupper %c tolower %c\n", toupper('q'), tolower('Q'));

@@ -52,6 +52,7 @@ static struct frame *wire_head, *wire_tail;
 static struct net *nodes[NODES];
 static uint8_t macs[NODES][6];
 static uint32_t sent_frames, lost_frames;
+static int drop_from[NODES]; /* frames from node i to drop outright (targeted loss) */
 
 static uint64_t now_fn(void *ctx) {
   (void)ctx;
@@ -61,6 +62,11 @@ static uint64_t now_fn(void *ctx) {
 static void send_fn(void *ctx, uint8_t *frame, uint32_t len) {
   int from = (int)(intptr_t)ctx;
   sent_frames++;
+  if (drop_from[from] > 0) {
+    drop_from[from]--;
+    lost_frames++;
+    return;
+  }
   for (int to = 0; to < NODES; to++) {
     if (to == from || !nodes[to]) continue;
     int bcast = frame[0] == 0xff;
@@ -100,6 +106,7 @@ static void make_node(int i, uint32_t sndbuf, uint32_t rcvbuf) {
   c.ctx = (void *)(intptr_t)i;
   c.tcp_sndbuf = sndbuf;
   c.tcp_rcvbuf = rcvbuf;
+  c.seed = next_random(); /* initial sequence numbers anywhere in the space */
   nodes[i] = net_create(&c);
 }
 
@@ -198,7 +205,7 @@ struct stream {
   struct tcp_sock *c, *s;
   uint32_t id, total, written, readn, bad;
   uint16_t cport;
-  int c_woke, s_woke, c_closed, s_done, s_closed;
+  int c_woke, s_woke, c_closed, s_done, s_closed, s_woke_drop;
   uint32_t read_delay_until; /* the server does not read before this time (zero-window test) */
 };
 
@@ -247,6 +254,11 @@ static int run_streams(struct net *cn, struct net *sn, struct stream *st, int co
         }
       }
       if (x->s && !x->s_done && clock_us >= x->read_delay_until) {
+        if (x->read_delay_until && !x->s_woke_drop) {
+          /* the window update that this first read triggers is lost */
+          x->s_woke_drop = 1;
+          drop_from[1] = 1;
+        }
         int r;
         while ((r = tcp_recv(x->s, buf, sizeof buf)) > 0) {
           for (int k = 0; k < r; k++) x->bad += buf[k] != pattern(x->id, x->readn + (uint32_t)k);

@@ -17,6 +17,28 @@ static uint8_t pattern(uint32_t stream, uint32_t i) {
 }
 
 static int remaining;
+static los_sock *watched;
+
+/* Reports a stuck connection (debugging aid): every 5 s of guest time while not done. */
+static void print_line(void *ctx, const char *line) {
+  (void)ctx;
+  printf("  %s\n", line);
+}
+
+static void watchdog(void *arg) {
+  (void)arg;
+  for (;;) {
+    los_sleep_us(5000000);
+    if (!watched) continue;
+    struct tcp_sock *t = los_sock_tcp(watched);
+    struct net_stats st;
+    net_stats(los_net(), &st);
+    printf("watchdog: state %s unacked %u available %u space %u error %d; rx %u tx %u\n",
+           tcp_state_name(tcp_state(t)), tcp_unacked(t), tcp_available(t), tcp_space(t),
+           tcp_error(t), st.rx_frames, st.tx_frames);
+    net_debug(los_net(), print_line, NULL);
+  }
+}
 static int failures;
 
 static void serve(void *arg) {
@@ -37,6 +59,11 @@ static void serve(void *arg) {
   char reply[96];
   int len = snprintf(reply, sizeof reply, "received %u bytes, %u bad, sum %08x\n", got, bad, sum);
   los_send(c, reply, (size_t)len);
+  /* Half-close and wait for the client's close: then it has our whole reply, even if the
+     server's VM exits right after (a lost reply could not be retransmitted any more). */
+  los_shutdown(c);
+  while (los_recv_timeout(c, buf, sizeof buf, 60000000) > 0) {
+  }
   los_close(c);
   printf("server: port %u %s", port, reply);
   if (bad || n < 0) failures++;
@@ -55,7 +82,11 @@ int main(void) {
       los_sock *c = los_tcp_accept(l);
       los_spawn(serve, c, "serve");
     }
-    while (remaining > 0) los_sleep_us(10000);
+    while (remaining > 0) {
+      los_sleep_us(10000);
+      static int rounds;
+      if (++rounds % 500 == 0) net_debug(los_net(), print_line, NULL);
+    }
     los_close(l);
     struct net_stats st;
     net_stats(los_net(), &st);
@@ -66,7 +97,9 @@ int main(void) {
   if (argc >= 5 && strcmp(argv[1], "client") == 0) {
     net_ip ip = los_ip_parse(argv[2]);
     uint32_t total = (uint32_t)atoi(argv[4]);
+    los_spawn(watchdog, NULL, "watchdog");
     los_sock *s = los_tcp_connect(ip, (uint16_t)atoi(argv[3]));
+    watched = s;
     if (!s) {
       printf("client: connect failed: %d\n", errno);
       return 2;
@@ -91,6 +124,7 @@ int main(void) {
     int n, len = 0;
     while ((n = los_recv(s, reply + len, sizeof reply - 1 - (size_t)len)) > 0) len += n;
     reply[len] = 0;
+    watched = NULL;
     los_close(s);
     char expect[96];
     snprintf(expect, sizeof expect, "received %u bytes, 0 bad, sum %08x\n", total, sum);

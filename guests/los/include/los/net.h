@@ -122,6 +122,8 @@ struct tcp_sock *tcp_accept(struct tcp_sock *listener);
 struct tcp_sock *tcp_connect(struct net *n, net_ip ip, uint16_t port);
 /* Queues up to `len` bytes for sending; returns the bytes taken (0: buffer full), or -errno. */
 int tcp_send(struct tcp_sock *s, const void *buf, uint32_t len);
+/* As tcp_send, but more data follows at once: nothing is sent until the next tcp_send. */
+int tcp_send_more(struct tcp_sock *s, const void *buf, uint32_t len);
 /* Takes up to `len` received bytes; 0 if none now (see tcp_eof), or -errno. */
 int tcp_recv(struct tcp_sock *s, void *buf, uint32_t len);
 /* The peer closed its side and every byte has been read. */
@@ -148,5 +150,8 @@ void tcp_close(struct tcp_sock *s);
 /* Resets the connection (RST) and releases the handle. */
 void tcp_abort(struct tcp_sock *s);
 const char *tcp_state_name(enum tcp_state st);
+
+/* One line per TCP socket with its state and sequence variables (debugging). */
+void net_debug(struct net *n, void (*out)(void *ctx, const char *line), void *ctx);
 
 #endif

@@ -44,6 +44,8 @@ los_sock *los_tcp_accept(los_sock *listener);
 los_sock *los_tcp_connect(net_ip ip, uint16_t port);
 /* Queues all `len` bytes, waiting for buffer space; returns len, or -1. */
 int los_send(los_sock *s, const void *buf, size_t len);
+/* As los_send, but more follows at once (e.g. a header before its body): may be held back. */
+int los_send_more(los_sock *s, const void *buf, size_t len);
 /* Waits for data: returns 1..len bytes, 0 at end of stream, -1 on error. */
 int los_recv(los_sock *s, void *buf, size_t len);
 /* As los_recv, giving up after `timeout_us` (-1, errno ETIMEDOUT). */

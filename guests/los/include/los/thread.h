@@ -47,12 +47,24 @@ void los_sleep_us(uint64_t us);
 /* Blocks the calling thread until los_now_us() >= `deadline`. */
 void los_sleep_until(uint64_t deadline);
 
+/*
+ * How the scheduler waits when no thread can run (for experiments):
+ * LOS_IDLE_TIMEOUT (default) idles the VM until the earliest callout or an
+ * interrupt (idle-with-timeout); LOS_IDLE_POLL keeps the VM running while a
+ * callout is pending, spinning until it is due (the ablation of Denali's
+ * idle-with-timeout: without it, a VM with a pending timer burns its quanta).
+ * With no callout pending both idle until an interrupt.
+ */
+enum { LOS_IDLE_TIMEOUT = 0, LOS_IDLE_POLL = 1 };
+void los_sched_set_idle(int policy);
+
 /* Scheduler counters (for tests and experiments). */
 struct los_sched_stats {
   uint64_t switches;     /* context switches between threads */
   uint64_t idles;        /* idle-with-timeout hypercalls */
   uint64_t idle_timeouts;/* of which woke by timeout rather than by an interrupt */
   uint64_t upcalls;      /* interrupt batches taken */
+  uint64_t polls;        /* spins instead of idling (LOS_IDLE_POLL) */
   uint32_t threads;      /* threads alive */
 };
 void los_sched_stats(struct los_sched_stats *out);

@@ -189,10 +189,18 @@ static void free_zombies(void) {
   }
 }
 
+static int idle_policy = LOS_IDLE_TIMEOUT;
+
+void los_sched_set_idle(int policy) { idle_policy = policy; }
+
 /* Idles the VM until the earliest callout (`next`) or an interrupt. */
 static void idle(uint64_t next) {
   uint64_t now = los_now_us();
   if (next <= now) return;
+  if (idle_policy == LOS_IDLE_POLL && next != UINT64_MAX) {
+    stats.polls++; /* spin: the VM keeps the CPU until its quantum ends */
+    return;
+  }
   uint64_t wait = next - now;
   uint32_t timeout = next == UINT64_MAX ? DN_NO_TIMEOUT : wait > 0xFFFFFFFEu ? 0xFFFFFFFEu : (uint32_t)wait;
   stats.idles++;

@@ -20,6 +20,12 @@ static struct arp_entry *find(struct net *n, net_ip ip) {
   return NULL;
 }
 
+static void set_state(struct net *n, struct arp_entry *e, uint8_t state) {
+  if (e->state == 1) n->arp_incomplete--;
+  if (state == 1) n->arp_incomplete++;
+  e->state = state;
+}
+
 static void drop_queue(struct net *n, struct arp_entry *e) {
   while (e->queue) {
     struct arp_frame *f = e->queue;
@@ -41,6 +47,7 @@ static struct arp_entry *make(struct net *n, net_ip ip) {
     if (!victim || e->when < victim->when) victim = e;
   }
   drop_queue(n, victim);
+  set_state(n, victim, 0);
   memset(victim, 0, sizeof *victim);
   victim->ip = ip;
   return victim;
@@ -91,7 +98,7 @@ void arp_learn(struct net *n, net_ip ip, const uint8_t *mac, int create) {
     e = make(n, ip);
   }
   memcpy(e->mac, mac, 6);
-  e->state = 2;
+  set_state(n, e, 2);
   e->when = n->now + ARP_TTL_US;
   if (e->queue) flush_queue(n, e);
 }
@@ -135,7 +142,7 @@ void arp_output(struct net *n, net_ip hop, uint32_t len) {
   }
   if (!e) {
     e = make(n, hop);
-    e->state = 1;
+    set_state(n, e, 1);
   }
   if (e->queued >= ARP_QUEUE) {
     n->stats.arp_queued_drops++;
@@ -161,13 +168,14 @@ void arp_output(struct net *n, net_ip hop, uint32_t len) {
 
 uint64_t arp_timers(struct net *n) {
   uint64_t next = NO_TIME;
+  if (n->arp_incomplete == 0) return next;
   for (int i = 0; i < ARP_SLOTS; i++) {
     struct arp_entry *e = &n->arp[i];
     if (e->state != 1) continue;
     if (e->when <= n->now) {
       if (e->tries >= ARP_TRIES) {
         drop_queue(n, e);
-        e->state = 0;
+        set_state(n, e, 0);
         continue;
       }
       e->tries++;

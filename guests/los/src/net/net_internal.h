@@ -120,7 +120,7 @@ struct tcp_sock {
   void *waiter;
   int error;
   uint8_t user_closed, fin_queued, fin_received, ack_pending, on_ack_list, in_recovery;
-  uint8_t dupacks, retries, rtt_active, accepted;
+  uint8_t dupacks, retries, rtt_active, accepted, in_tw;
   int backlog, pending; /* listeners */
   struct tcp_sock *accept_head, *accept_tail;
   /* send side */
@@ -147,10 +147,12 @@ struct net {
   uint32_t iss_counter;
   uint16_t next_port;
   struct arp_entry arp[ARP_SLOTS];
+  uint32_t arp_incomplete; /* entries being resolved (the timer scans only when > 0) */
   struct udp_sock *udp;
   struct tcp_sock *listeners;
   struct tcp_sock *hash[TCP_HASH];
-  struct tcp_sock *all;
+  struct tcp_sock *all;              /* connections with timers to scan */
+  struct tcp_sock *tw_head, *tw_tail; /* TIME_WAIT, oldest first (all expire in the same time) */
   struct tcp_sock *ack_list;
   void (*echo_fn)(void *ctx, net_ip from, uint16_t id, uint16_t seq);
   void *echo_ctx;
@@ -196,6 +198,8 @@ void tcp_send_reset(struct net *n, net_ip dst, uint16_t sport, uint16_t dport, u
 uint64_t tcp_timers(struct net *n);
 void tcp_set_timer(struct tcp_sock *s, int which, uint64_t when);
 void tcp_set_state(struct tcp_sock *s, enum tcp_state st);
+/* (Re)starts TIME_WAIT's timer: the connection goes to the tail of the TIME_WAIT list. */
+void tcp_time_wait(struct tcp_sock *s);
 void tcp_drop(struct tcp_sock *s, int err);
 void tcp_free(struct tcp_sock *s);
 void tcp_hash_insert(struct tcp_sock *s);

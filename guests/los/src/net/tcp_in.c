@@ -5,6 +5,9 @@
  * list (bounded by the receive buffer) and are merged when the hole fills.
  */
 #include "net_internal.h"
+#ifdef NET_TRACE
+#include <stdio.h>
+#endif
 
 struct tcp_sock *tcp_find_listener(struct net *n, uint16_t port);
 void tcp_enqueue_child(struct tcp_sock *l, struct tcp_sock *s);
@@ -249,7 +252,7 @@ static void passive_open(struct net *n, struct tcp_sock *l, net_ip src, uint16_t
   s->rip = src;
   s->rport = sport;
   s->irs = g->seq;
-  s->rcv_nxt = g->seq + 1;
+  s->rcv_nxt = s->rcv_adv = g->seq + 1;
   s->iss = tcp_iss(n);
   s->snd_una = s->snd_nxt = s->snd_max = s->iss;
   s->snd_buf_seq = s->iss + 1;
@@ -294,6 +297,10 @@ void tcp_input(struct net *n, net_ip src, net_ip dst, const uint8_t *p, uint32_t
   struct segment g = {get32(p + 4), get32(p + 8), get16(p + 14), len - off, p[13] & 0x3f,
                       p + off};
   uint32_t mss = (g.flags & TH_SYN) ? parse_mss(p, off) : 0;
+#ifdef NET_TRACE
+  printf("tcp in %u<-%u seq %u ack %u win %u len %u flags %x\n", dport, sport, g.seq, g.ack, g.win,
+         g.len, g.flags);
+#endif
 
   struct tcp_sock *s = tcp_lookup(n, dport, src, sport);
   if (s && s->state == TCP_TIME_WAIT && (g.flags & TH_SYN) && !(g.flags & TH_ACK) &&
@@ -325,7 +332,7 @@ void tcp_input(struct net *n, net_ip src, net_ip dst, const uint8_t *p, uint32_t
     }
     if (!(g.flags & TH_SYN)) return;
     s->irs = g.seq;
-    s->rcv_nxt = g.seq + 1;
+    s->rcv_nxt = s->rcv_adv = g.seq + 1;
     s->mss = mss ? (mss < TCP_MSS ? mss : TCP_MSS) : 536;
     s->cwnd = 4 * s->mss;
     s->snd_wnd = g.win;
@@ -374,9 +381,7 @@ void tcp_input(struct net *n, net_ip src, net_ip dst, const uint8_t *p, uint32_t
   }
   if (!ok) {
     if (!(g.flags & TH_RST)) {
-      if (s->state == TCP_TIME_WAIT) {
-        tcp_set_timer(s, T_CLOSE, n->now + n->cfg.time_wait_us);
-      }
+      if (s->state == TCP_TIME_WAIT) tcp_time_wait(s);
       tcp_send_ack(s);
     }
     /* An ACK on an old segment (e.g. a window probe) still updates the send side. */
@@ -437,7 +442,7 @@ void tcp_input(struct net *n, net_ip src, net_ip dst, const uint8_t *p, uint32_t
   if (s->state == TCP_TIME_WAIT) {
     if (g.flags & TH_FIN) {
       tcp_send_ack(s);
-      tcp_set_timer(s, T_CLOSE, n->now + n->cfg.time_wait_us);
+      tcp_time_wait(s);
     }
     return;
   }

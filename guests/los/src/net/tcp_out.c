@@ -7,12 +7,15 @@
  * FIN once all data is out.
  */
 #include "net_internal.h"
+#ifdef NET_TRACE
+#include <stdio.h>
+#endif
 
 uint32_t tcp_rcv_window(struct tcp_sock *s) {
   uint32_t free_bytes = s->rcv.data ? s->rcv.cap - s->rcv.len : 0;
-  if (free_bytes > 65535) free_bytes = 65535;
-  /* Never shrink the window already advertised. */
+  /* Never shrink the window already advertised (INVARIANT: rcv_nxt <= rcv_adv <= rcv_nxt + 65535). */
   if (SEQ_LT(s->rcv_nxt + free_bytes, s->rcv_adv)) free_bytes = s->rcv_adv - s->rcv_nxt;
+  if (free_bytes > 65535) free_bytes = 65535;
   return free_bytes;
 }
 
@@ -79,6 +82,9 @@ void tcp_send_reset(struct net *n, net_ip dst, uint16_t sport, uint16_t dport, u
   put16(t + 14, 0);
   put16(t + 18, 0);
   n->stats.tcp_resets_sent++;
+#ifdef NET_TRACE
+  printf("tcp rst out %u->%u seq %u ack %u flags %x\n", sport, dport, seq, ack, flags);
+#endif
   checksum_and_send(n, dst, t, TCP_HLEN);
 }
 

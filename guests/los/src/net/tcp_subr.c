@@ -8,11 +8,16 @@
  * while the user still holds it stays, in CLOSED with its error, until the
  * user closes it.
  */
+#include <stdio.h>
+
 #include "net_internal.h"
 
 static uint32_t hash(uint16_t lport, net_ip rip, uint16_t rport) {
   return ((rip * 2654435761u) ^ ((uint32_t)lport * 40503u) ^ rport) % TCP_HASH;
 }
+
+static void list_unlink(struct tcp_sock *s);
+static void link_all(struct tcp_sock *s);
 
 const char *tcp_state_name(enum tcp_state st) {
   static const char *names[] = {"CLOSED",     "LISTEN",     "SYN_SENT",   "SYN_RCVD",
@@ -34,9 +39,7 @@ struct tcp_sock *tcp_new(struct net *n) {
   s->rto = n->cfg.rto_initial_us;
   s->ssthresh = 65535;
   for (int i = 0; i < T_COUNT; i++) s->timer[i] = NO_TIME;
-  s->anext = n->all;
-  if (n->all) n->all->aprev = s;
-  n->all = s;
+  link_all(s);
   n->stats.tcp_conns++; /* live connections (tcp_free takes one off) */
   return s;
 }
@@ -129,14 +132,45 @@ void tcp_free(struct tcp_sock *s) {
   }
   if (s->listener) accept_queue_remove(s->listener, s);
   ack_list_remove(s);
-  if (s->aprev) s->aprev->anext = s->anext;
-  else n->all = s->anext;
-  if (s->anext) s->anext->aprev = s->aprev;
+  list_unlink(s);
   ring_free(&s->snd);
   ring_free(&s->rcv);
   free_ooo(s);
   n->stats.tcp_conns--;
   free(s);
+}
+
+/* Takes `s` off the list it is on (`all` or the TIME_WAIT list). */
+static void list_unlink(struct tcp_sock *s) {
+  struct net *n = s->net;
+  if (s->aprev) s->aprev->anext = s->anext;
+  else if (s->in_tw) n->tw_head = s->anext;
+  else n->all = s->anext;
+  if (s->anext) s->anext->aprev = s->aprev;
+  else if (s->in_tw) n->tw_tail = s->aprev;
+  s->anext = s->aprev = NULL;
+  s->in_tw = 0;
+}
+
+static void link_all(struct tcp_sock *s) {
+  struct net *n = s->net;
+  s->aprev = NULL;
+  s->anext = n->all;
+  if (n->all) n->all->aprev = s;
+  n->all = s;
+}
+
+void tcp_time_wait(struct tcp_sock *s) {
+  struct net *n = s->net;
+  list_unlink(s);
+  for (int i = 0; i < T_COUNT; i++) s->timer[i] = NO_TIME;
+  tcp_set_timer(s, T_CLOSE, n->now + n->cfg.time_wait_us);
+  s->in_tw = 1;
+  s->anext = NULL;
+  s->aprev = n->tw_tail;
+  if (n->tw_tail) n->tw_tail->anext = s;
+  else n->tw_head = s;
+  n->tw_tail = s;
 }
 
 void tcp_set_timer(struct tcp_sock *s, int which, uint64_t when) {
@@ -147,8 +181,7 @@ void tcp_set_timer(struct tcp_sock *s, int which, uint64_t when) {
 void tcp_set_state(struct tcp_sock *s, enum tcp_state st) {
   s->state = st;
   if (st == TCP_TIME_WAIT) {
-    for (int i = 0; i < T_COUNT; i++) s->timer[i] = NO_TIME;
-    tcp_set_timer(s, T_CLOSE, s->net->now + s->net->cfg.time_wait_us);
+    tcp_time_wait(s);
     tcp_release_buffers(s);
   }
 }
@@ -162,6 +195,10 @@ void tcp_drop(struct tcp_sock *s, int err) {
   if (s->state != TCP_CLOSED && s->state != TCP_LISTEN) hash_remove(s);
   if (err && !s->error) s->error = err;
   s->state = TCP_CLOSED;
+  if (s->in_tw) { /* a closed connection the user still holds has no timers: back to `all` */
+    list_unlink(s);
+    link_all(s);
+  }
   for (int i = 0; i < T_COUNT; i++) s->timer[i] = NO_TIME;
   ack_list_remove(s);
   ring_free(&s->snd);
@@ -223,6 +260,8 @@ static void persist_timeout(struct tcp_sock *s) {
 
 uint64_t tcp_timers(struct net *n) {
   uint64_t next = NO_TIME, now = n->now;
+  while (n->tw_head && n->tw_head->timer[T_CLOSE] <= now) tcp_drop(n->tw_head, 0);
+  if (n->tw_head) next = n->tw_head->timer[T_CLOSE];
   struct tcp_sock *s = n->all, *after;
   for (; s; s = after) {
     after = s->anext;
@@ -332,7 +371,17 @@ struct tcp_sock *tcp_connect(struct net *n, net_ip ip, uint16_t port) {
   return s;
 }
 
+static int queue_data(struct tcp_sock *s, const void *buf, uint32_t len, int more);
+
 int tcp_send(struct tcp_sock *s, const void *buf, uint32_t len) {
+  return queue_data(s, buf, len, 0);
+}
+
+int tcp_send_more(struct tcp_sock *s, const void *buf, uint32_t len) {
+  return queue_data(s, buf, len, 1);
+}
+
+static int queue_data(struct tcp_sock *s, const void *buf, uint32_t len, int more) {
   net_now(s->net);
   if (s->error) return -s->error;
   switch (s->state) {
@@ -346,7 +395,9 @@ int tcp_send(struct tcp_sock *s, const void *buf, uint32_t len) {
   }
   if (s->fin_queued) return -EPIPE;
   uint32_t n = ring_put(&s->snd, buf, len);
-  if (n && s->state != TCP_SYN_SENT && s->state != TCP_SYN_RCVD) tcp_output(s);
+  /* With more to come, hold the data unless the buffer is full (then it must move). */
+  if (more && n == len && s->snd.len < s->snd.cap) return (int)n;
+  if (s->state != TCP_SYN_SENT && s->state != TCP_SYN_RCVD) tcp_output(s);
   return (int)n;
 }
 
@@ -430,6 +481,9 @@ void tcp_close(struct tcp_sock *s) {
     break;
   }
   if (s->rcv.len > 0) { /* unread data: abort, as BSD does */
+#ifdef NET_TRACE
+    printf("tcp close with %u unread bytes: abort\n", s->rcv.len);
+#endif
     tcp_abort(s);
     return;
   }
@@ -437,4 +491,24 @@ void tcp_close(struct tcp_sock *s) {
   ring_free(&s->rcv);
   tcp_shutdown(s);
   if (s->state == TCP_FIN_WAIT_2) tcp_set_timer(s, T_CLOSE, s->net->now + TCP_FIN_WAIT_2_US);
+}
+
+void net_debug(struct net *n, void (*out)(void *ctx, const char *line), void *ctx) {
+  char line[256];
+  for (struct tcp_sock *s = n->all ? n->all : n->tw_head; s;
+       s = s->anext ? s->anext : (!s->in_tw ? n->tw_head : NULL)) {
+    snprintf(line, sizeof line,
+             "tcp %u->%u.%u.%u.%u:%u %s una %u nxt %u max %u wnd %u cwnd %u rto %u | rcv_nxt %u "
+             "buf %u/%u ooo %u | snd %u/%u timers %lld %lld %lld %lld pending %d",
+             s->lport, s->rip >> 24, (s->rip >> 16) & 255, (s->rip >> 8) & 255, s->rip & 255,
+             s->rport, tcp_state_name(s->state), s->snd_una - s->iss, s->snd_nxt - s->iss,
+             s->snd_max - s->iss, s->snd_wnd, s->cwnd, s->rto, s->rcv_nxt - s->irs, s->rcv.len,
+             s->rcv.cap, s->ooo_bytes, s->snd.len, s->snd.cap,
+             (long long)(s->timer[0] == NO_TIME ? -1 : (int64_t)(s->timer[0] - n->now)),
+             (long long)(s->timer[1] == NO_TIME ? -1 : (int64_t)(s->timer[1] - n->now)),
+             (long long)(s->timer[2] == NO_TIME ? -1 : (int64_t)(s->timer[2] - n->now)),
+             (long long)(s->timer[3] == NO_TIME ? -1 : (int64_t)(s->timer[3] - n->now)),
+             s->pending);
+    out(ctx, line);
+  }
 }

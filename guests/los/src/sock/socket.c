@@ -93,11 +93,12 @@ los_sock *los_tcp_connect(net_ip ip, uint16_t port) {
   return s;
 }
 
-int los_send(los_sock *s, const void *buf, size_t len) {
+static int send_all(los_sock *s, const void *buf, size_t len, int more) {
   const uint8_t *p = buf;
   size_t done = 0;
   while (done < len) {
-    int n = tcp_send(s->tcp, p + done, (uint32_t)(len - done));
+    uint32_t left = (uint32_t)(len - done);
+    int n = more ? tcp_send_more(s->tcp, p + done, left) : tcp_send(s->tcp, p + done, left);
     los_net_sync();
     if (n < 0) {
       errno = -n;
@@ -108,6 +109,10 @@ int los_send(los_sock *s, const void *buf, size_t len) {
   }
   return (int)len;
 }
+
+int los_send(los_sock *s, const void *buf, size_t len) { return send_all(s, buf, len, 0); }
+
+int los_send_more(los_sock *s, const void *buf, size_t len) { return send_all(s, buf, len, 1); }
 
 static int recv_until(los_sock *s, void *buf, size_t len, uint64_t deadline) {
   for (;;) {

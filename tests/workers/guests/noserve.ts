@@ -1,0 +1,2 @@
+/** Test guest: a module that never calls serve(). @module */
+export const nothing = 0;
