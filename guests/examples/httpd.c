@@ -200,7 +200,7 @@ static int handle(los_sock *c, char *req) {
     if (r >= 0 && !head) r = los_send(c, body, (size_t)n);
   } else if (strcmp(path, "/quit") == 0 && allow_quit) {
     send_header(c, minor, 200, "OK", "text/plain", 0, 0);
-    los_flush(c);
+    los_close_linger(c, 10000000); /* the answer must arrive: this VM exits next */
     printf("httpd: quit after %lu requests on %lu connections\n", stats.requests,
            stats.connections);
     exit(0);

@@ -291,7 +291,7 @@ static void session(void *arg) {
         reply(c, out);
       } else if (strcmp(cmd, "SHUTDOWN") == 0) {
         reply(c, "BYE\n");
-        los_flush(c);
+        los_close_linger(c, 10000000); /* the answer must arrive: this VM exits next */
         printf("kvstore: shutdown with %u keys, %u records\n", live_keys, records);
         exit(0);
       } else {

@@ -56,6 +56,13 @@ int los_flush(los_sock *s);
 void los_shutdown(los_sock *s);
 /* Closes (orderly; the stack finishes in the background) and frees the handle. */
 void los_close(los_sock *s);
+/*
+ * Closes and waits (up to `timeout_us`) until the peer has acknowledged
+ * everything sent, FIN included: for a program about to exit, whose VM could
+ * not retransmit anything afterwards. 0 if acknowledged, -1 (errno) if not.
+ * Frees the handle either way.
+ */
+int los_close_linger(los_sock *s, uint64_t timeout_us);
 /* The peer's address. */
 net_ip los_peer(los_sock *s, uint16_t *port);
 

@@ -172,6 +172,28 @@ void los_close(los_sock *s) {
   free(s);
 }
 
+int los_close_linger(los_sock *s, uint64_t timeout_us) {
+  tcp_shutdown(s->tcp);
+  los_net_sync();
+  uint64_t deadline = los_now_us() + timeout_us;
+  int r = 0;
+  for (;;) {
+    enum tcp_state st = tcp_state(s->tcp);
+    if (st == TCP_FIN_WAIT_2 || st == TCP_TIME_WAIT || st == TCP_CLOSED) {
+      if (st == TCP_CLOSED && tcp_error(s->tcp)) errno = tcp_error(s->tcp), r = -1;
+      break;
+    }
+    if (st != TCP_FIN_WAIT_1 && st != TCP_CLOSING && st != TCP_LAST_ACK) break; /* not closing */
+    if (los_cond_timedwait(&s->cond, NULL, deadline) == ETIMEDOUT) {
+      errno = ETIMEDOUT;
+      r = -1;
+      break;
+    }
+  }
+  los_close(s);
+  return r;
+}
+
 net_ip los_peer(los_sock *s, uint16_t *port) { return tcp_peer(s->tcp, port); }
 
 los_sock *los_udp_open(uint16_t port) {
