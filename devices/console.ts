@@ -98,7 +98,10 @@ export class ConsoleDevice {
   /** Handles a console OUT. */
   out(guest: ConsoleGuest, offset: number, size: number, value: number): void {
     if (offset === CONSOLE_BYTE) {
-      this.#ring(guest.slot).writeByte(value & 0xff);
+      const r = this.#ring(guest.slot);
+      // INVARIANT: with a sink, no byte is overwritten before it was streamed.
+      if (this.sink && r.total - r.streamed >= this.ringBytes) this.flush(guest.slot, guest.vmId);
+      r.writeByte(value & 0xff);
       guest.charge(this.#byteCost);
     } else if (offset === CONSOLE_BUFFER) {
       if (size !== 4) {
@@ -123,7 +126,19 @@ export class ConsoleDevice {
           `console buffer of ${len} bytes at 0x${addr.toString(16)} is outside memory`,
         );
       }
-      this.#ring(guest.slot).write(bytes);
+      const r = this.#ring(guest.slot);
+      if (this.sink && r.total - r.streamed + len > this.ringBytes) {
+        this.flush(guest.slot, guest.vmId);
+        if (len > this.ringBytes) {
+          // Longer than the ring: stream it whole, keep its tail.
+          this.sink(guest.vmId, bytes);
+          r.write(bytes);
+          r.streamed = r.total;
+          guest.charge(len * this.#byteCost);
+          return;
+        }
+      }
+      r.write(bytes);
       guest.charge(len * this.#byteCost);
     }
   }
