@@ -48,24 +48,6 @@ export const DISK_PRELUDE = `
 %macro REQ 6
   dd %1, %2, %3, %4, %5, 0, %6
 %endmacro
-; PRINT_HEX32: prints EAX as 8 hex digits (clobbers EAX ECX EDX)
-%macro PRINT_HEX32 0
-  mov ecx, 8
-%%digit:
-  rol eax, 4
-  push eax
-  and al, 15
-  add al, '0'
-  cmp al, '9'
-  jbe %%ok
-  add al, 39
-%%ok:
-  mov dx, 0x100
-  out dx, al
-  pop eax
-  dec ecx
-  jnz %%digit
-%endmacro
 `;
 
 /** Assembles a disk test guest at 0x10000. */

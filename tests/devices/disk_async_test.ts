@@ -9,14 +9,14 @@ const WRITE_FLUSH_READ = `
   SUBMIT f
   WAIT f
   mov eax, [f + R_STATUS]
-  PRINT_HEX32
+  PRINT_HEX 8
   mov dword [0x40000], 0
   SUBMIT r
   WAIT r
   mov eax, [r + R_STATUS]
-  PRINT_HEX32
+  PRINT_HEX 8
   mov eax, [0x40000]
-  PRINT_HEX32
+  PRINT_HEX 8
   TERMINATE 0
 w: REQ OP_WRITE, 0, 1, 1, 0x40000, 0
 f: REQ OP_FLUSH, 0, 0, 0, 0, 0

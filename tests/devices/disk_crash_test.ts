@@ -25,7 +25,7 @@ const WRITER = `
   mov dx, 0x104
   out dx, eax
   mov eax, esi
-  PRINT_HEX32
+  PRINT_HEX 8
   PUTC 10
   inc esi
   cmp esi, 256

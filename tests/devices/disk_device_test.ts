@@ -27,11 +27,11 @@ const READ_AFTER_WRITE = `
   out dx, al              ; in flight right after submission: 1
   WAIT wreq
   mov eax, [wreq + R_STATUS]
-  PRINT_HEX32
+  PRINT_HEX 8
   SUBMIT rreq
   WAIT rreq
   mov eax, [rreq + R_STATUS]
-  PRINT_HEX32
+  PRINT_HEX 8
   mov esi, 0x40000
   mov edi, 0x60000
   mov ecx, 8192 / 4
@@ -41,13 +41,13 @@ const READ_AFTER_WRITE = `
 .differ:
   mov dx, DISK_COMPLETED
   in eax, dx
-  PRINT_HEX32
+  PRINT_HEX 8
   mov dx, DISK_COMPLETED
   in eax, dx
-  PRINT_HEX32
+  PRINT_HEX 8
   mov dx, DISK_COMPLETED
   in eax, dx
-  PRINT_HEX32
+  PRINT_HEX 8
   TERMINATE 0
 wreq: REQ OP_WRITE, 0, 5, 2, 0x40000, 0x11
 rreq: REQ OP_READ, 0, 5, 2, 0x60000, 0x22
@@ -114,12 +114,12 @@ Deno.test({
         SUBMIT r2
         SUBMIT r3
         mov eax, [r3 + R_STATUS]   ; BUSY, written at once
-        PRINT_HEX32
+        PRINT_HEX 8
         WAIT r2
         mov eax, [r1 + R_STATUS]
-        PRINT_HEX32
+        PRINT_HEX 8
         mov eax, [r2 + R_STATUS]
-        PRINT_HEX32
+        PRINT_HEX 8
         TERMINATE 0
       r1: REQ OP_READ, 0, 0, 1, 0x40000, 1
       r2: REQ OP_FLUSH, 0, 0, 0, 0, 2
@@ -153,7 +153,7 @@ Deno.test({
       SUBMIT esi
       WAIT esi
       mov eax, [esi + R_STATUS]
-      PRINT_HEX32
+      PRINT_HEX 8
       PUTC ' '
       add esi, 28
       jmp .next

@@ -9,12 +9,12 @@ Deno.test({
     const tail = `
       WAIT r
       mov eax, [r + R_STATUS]
-      PRINT_HEX32
+      PRINT_HEX 8
       mov dx, DISK_COMPLETED
       in eax, dx
-      PRINT_HEX32
+      PRINT_HEX 8
       mov eax, [DISK_COUNT]
-      PRINT_HEX32
+      PRINT_HEX 8
       TERMINATE 0
     r: REQ OP_READ, 1, 0, 1, 0x40000, 0x5eed
     `;

@@ -17,24 +17,6 @@ const TIMER = `
   mov dx, %1
   in eax, dx
 %endmacro
-%macro PRINT_HEX16 0 ; prints AX as 4 hex digits (clobbers EAX ECX EDX)
-  mov ecx, 4
-  shl eax, 16
-%%digit:
-  rol eax, 4
-  push eax
-  and al, 15
-  add al, '0'
-  cmp al, '9'
-  jbe %%ok
-  add al, 39
-%%ok:
-  mov dx, 0x100
-  out dx, al
-  pop eax
-  dec ecx
-  jnz %%digit
-%endmacro
 `;
 
 function timerKernel(options: KernelOptions = {}) {
@@ -74,7 +56,7 @@ Deno.test({
       out dx, eax
       hlt
       mov eax, [V_VM_ID]
-      PRINT_HEX16
+      PRINT_HEX 4
       TERMINATE 0
     `,
     );
@@ -103,12 +85,12 @@ Deno.test({
       dec esi
       jnz .wait
       TIN T_CANCEL        ; expirations so far
-      PRINT_HEX16
+      PRINT_HEX 4
       TIN T_PERIODIC      ; period
-      PRINT_HEX16
+      PRINT_HEX 4
       TOUT T_CANCEL, 0
       TIN T_ONESHOT       ; disarmed: all ones
-      PRINT_HEX16
+      PRINT_HEX 4
       TERMINATE 0
     `,
     );
@@ -121,12 +103,12 @@ Deno.test({
       dec ecx
       jnz .spin
       TIN T_CANCEL        ; 10 expirations, none delivered yet
-      PRINT_HEX16
+      PRINT_HEX 4
       TIN T_ONESHOT       ; 50 us to the 11th (rounded up)
-      PRINT_HEX16
+      PRINT_HEX 4
       hlt                 ; the kernel services the timer now: one interrupt for ten periods
       TIN T_CANCEL
-      PRINT_HEX16
+      PRINT_HEX 4
       TOUT T_PERIODIC, 0
       TERMINATE 0
     `,
@@ -191,7 +173,7 @@ Deno.test({
       dec esi
       jnz .wait
       TIN T_CANCEL
-      PRINT_HEX16
+      PRINT_HEX 4
       TOUT T_CANCEL, 0
       TERMINATE 0
     `,

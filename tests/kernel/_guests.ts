@@ -39,6 +39,27 @@ export const PRELUDE = `
   mov eax, 2
   vmcall
 %endmacro
+; PRINT_HEX n: prints the low n hex digits of EAX (clobbers EAX ECX EDX)
+%macro PRINT_HEX 1
+  mov ecx, %1
+%if %1 < 8
+  shl eax, 32 - 4 * %1
+%endif
+%%digit:
+  rol eax, 4
+  push eax
+  and al, 15
+  add al, '0'
+  cmp al, '9'
+  jbe %%ok
+  add al, 39
+%%ok:
+  mov dx, 0x100
+  out dx, al
+  pop eax
+  dec ecx
+  jnz %%digit
+%endmacro
 %macro PUTC 1
   mov al, %1
   mov dx, 0x100
