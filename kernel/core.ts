@@ -14,6 +14,7 @@
 
 import type { Clock } from "./clock.ts";
 import type { ConsoleDevice } from "../devices/console.ts";
+import type { JitStats } from "./cpu/mod.ts";
 import type { Device, DeviceHost } from "../devices/device.ts";
 import { FAULT_BYTES, SLICE_CHECK_INSTRUCTIONS, SLICE_CHECK_QUANTA } from "./params.ts";
 import { demandZero, instructionBytes, writeGuest } from "./guest_memory.ts";
@@ -76,6 +77,8 @@ export interface KernelCpu {
   completeIn(value: number): void;
   /** Pushes the upcall frame and jumps to `handler`; false (with exit.fault set) if a push faults. */
   upcall(handler: number): boolean;
+  /** Translation counters, when the CPU has a translation tier. */
+  readonly jitStats?: JitStats;
 }
 
 /** How interrupts reach a VM. */

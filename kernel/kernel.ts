@@ -482,6 +482,8 @@ export class Kernel {
         eip: cpu.eip >>> 0,
         eflags: cpu.eflags >>> 0,
       };
+      const jit = cpu.jitStats;
+      if (jit !== undefined && this.#jit.jit) info.jit = jit;
     }
     return info;
   }
@@ -521,6 +523,7 @@ export class Kernel {
       },
       framesInUse: this.phys.framesInUse,
       framesTotal: this.phys.framesTotal,
+      ...(this.#jit.jitCache ? { translations: this.#jit.jitCache.stats } : {}),
     };
   }
 

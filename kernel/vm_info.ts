@@ -7,6 +7,7 @@
 
 import type { ClockKind } from "./clock.ts";
 import type { InterruptMode } from "./core.ts";
+import type { JitStats, TranslationCacheStats } from "./cpu/mod.ts";
 import type { VmFault } from "./vm_table.ts";
 import type { VmStateName } from "./vm_state.ts";
 
@@ -109,6 +110,12 @@ export interface VmInfo {
   fault?: VmFault;
   /** Registers, while the VM has a CPU (not once stopped). */
   registers?: VmRegisters;
+  /**
+   * The translation tier's counters for this VM (regions it uses, their
+   * generated code size, instructions run translated), while it has an x86
+   * CPU and the tier is on. Regions shared with other VMs count for each.
+   */
+  jit?: JitStats;
   /** Counters. */
   stats: VmStats;
 }
@@ -178,4 +185,6 @@ export interface KernelStats {
   framesInUse: number;
   /** Physical frames held by the machine (in use or free). */
   framesTotal: number;
+  /** The translation cache shared by every VM (absent with the tier off). */
+  translations?: TranslationCacheStats;
 }

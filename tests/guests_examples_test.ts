@@ -18,7 +18,7 @@ Deno.test({
   ignore: !HAVE_GCC,
   fn: async () => {
     const image = await buildGuest("hello", ["examples/hello.c"]);
-    const { results } = await runGroup([{ image }, { image }, { image }], { jit: "off" });
+    const { results } = await runGroup([{ image }, { image }, { image }]);
     for (const r of results) {
       assert.equal(r.exit.code, 0, describeExit(r.exit));
       assert.match(r.output, new RegExp(`hello from VM ${r.id}: 4096 KiB`));
@@ -34,7 +34,7 @@ Deno.test({
     const { results } = await runGroup([
       { image: await buildGuest("echo", ["examples/echo.c"]) },
       { image: await buildGuest("echo_check", ["los/tests/echo_check.c"]), args: "host=10.0.0.1" },
-    ], { jit: "off", loss: 0.02, seed: 11 });
+    ], { loss: 0.02, seed: 11 });
     const check = results[1]!;
     assert.equal(check.exit.code, 0, check.output);
     assert.match(check.output, /100 of 100 datagrams echoed/);
@@ -57,7 +57,7 @@ Deno.test({
     const { results } = await runGroup([
       { image: server, args: "ticks=80", memSize: 2 << 20 },
       ...players,
-    ], { jit: "off", loss: 0.02, seed: 3 });
+    ], { loss: 0.02, seed: 3 });
     assert.equal(results[0]!.exit.code, 0, results[0]!.output);
     assert.match(results[0]!.output, /80 ticks \(0 late\)/);
     for (const p of results.slice(1)) {

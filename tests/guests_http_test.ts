@@ -46,7 +46,7 @@ async function serveAndLoad(loadArgs: string, options: { loss?: number; disk?: U
       },
     },
     { image: images!.load, args: `host=10.0.0.1 quit=1 ${loadArgs}`, memSize: 8 << 20 },
-  ], { loss: options.loss ?? 0, seed: 5, jit: "off" });
+  ], { loss: options.loss ?? 0, seed: 5 });
   const [server, client] = results;
   assert.equal(client!.exit.state, "exited", describeExit(client!.exit) + client!.output);
   assert.equal(server!.exit.state, "exited", describeExit(server!.exit) + server!.output);

@@ -26,7 +26,7 @@ async function session(disk: BlockStore, clientArgs: string) {
   const { results } = await runGroup([
     { image: images!.store, memSize: 8 << 20, setup: (m, id) => m.disks.map(id, 0, disk) },
     { image: images!.client, args: `host=10.0.0.1 ${clientArgs}` },
-  ], { jit: "off" });
+  ]);
   return { store: results[0]!, client: results[1]! };
 }
 

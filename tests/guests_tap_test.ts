@@ -59,7 +59,7 @@ async function withServers(
 ) {
   const ns = `dnl-g-${Deno.pid}`;
   const dev = `dnlg${Deno.pid % 100000}`;
-  const kernel = new Kernel({ clock: "real", jit: "off" });
+  const kernel = new Kernel({ clock: "real" });
   const nic = new NicDevice();
   kernel.attach(nic);
   const image = await buildGuest("httpd", ["examples/httpd.c"]);

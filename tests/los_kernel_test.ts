@@ -19,7 +19,7 @@ Deno.test({
   ignore: !HAVE_GCC,
   fn: async () => {
     const image = await buildGuest("los_threads", ["los/tests/threads.c"]);
-    const r = await runGuest(image, { jit: "off" });
+    const r = await runGuest(image);
     assert.equal(r.exit.state, "exited", describeExit(r.exit) + "\n" + r.output);
     assert.doesNotMatch(r.output, /FAIL/);
     assert.equal(r.exit.code, 0, r.output);
@@ -51,7 +51,7 @@ Deno.test({
   fn: async () => {
     const src = ["los/tests/pthreads.c"];
     const native = await runNative("pthreads", src, { cflags: ["-pthread"] });
-    const r = await runGuest(await buildGuest("los_pthreads", src), { jit: "off" });
+    const r = await runGuest(await buildGuest("los_pthreads", src));
     assert.equal(r.exit.state, "exited", describeExit(r.exit) + "\n" + r.output);
     assert.equal(r.output, native.stdout);
     assert.equal(r.exit.code, native.code);

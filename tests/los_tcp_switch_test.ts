@@ -16,7 +16,7 @@ if (!HAVE_GCC) {
 
 async function transfer(loss: number, seed: number, clients: number, bytes: number) {
   const image = await buildGuest("tcp_xfer", ["los/tests/tcp_xfer.c"]);
-  const m = machine({ loss, seed, jit: "off" });
+  const m = machine({ loss, seed });
   const server = m.kernel.create({ image, memSize: 4 << 20 });
   m.keyboard.type(server, `server 5000 ${clients}\n`);
   const ids = [server];

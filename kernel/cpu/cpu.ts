@@ -10,13 +10,21 @@
  * faulting instruction. Nothing a guest does makes `run` throw.
  *
  * Tiering (jit/): each block counts its executions; at `jitThreshold` the
- * region rooted at it is translated into a JavaScript function (or found in
- * the shared {@linkcode TranslationCache}), and from then on the run loop
- * calls that function whenever the remaining budget covers the entry block.
- * The function runs whole blocks only, and leaves EIP, the budget and the
- * state exactly as the interpreter would, so instruction counts are the same
- * with the tier on or off. The region's pages are registered to the block,
- * so a write to any of them drops the translation with the block.
+ * region rooted at it (with the successors run at least a quarter as often)
+ * is translated into a JavaScript function (or found in the shared
+ * {@linkcode TranslationCache}), and every cached block of the region enters
+ * that function at its own block from then on, whenever the remaining budget
+ * covers that block. The function runs whole blocks only, and leaves EIP, the
+ * budget and the state exactly as the interpreter would, so instruction
+ * counts are the same with the tier on or off. The region's pages are
+ * registered to each block that enters it, so a write to any of them drops
+ * the translation with the block.
+ *
+ * The threshold is high (16,384) on purpose: V8 runs a new function in its
+ * own interpreter until the function has run long enough to be optimized, and
+ * until then the translation is slower than this interpreter (which V8 has
+ * long optimized). Code run less than that, like most of a network stack,
+ * stays interpreted; loops and hot paths get translated within microseconds.
  *
  * @module
  */
@@ -37,7 +45,10 @@ export interface CpuOptions {
   maxBlocks?: number;
   /** Translate hot code into JavaScript (default true). Callers map `DENALI_JIT` to it. */
   jit?: boolean;
-  /** Executions of a block before its region is translated (default 32; 0: at once). */
+  /**
+   * Executions of a block before its region is translated (default 16384; 0: at once).
+   * Successors join the region when run at least a quarter as often (see `jitRegion`).
+   */
   jitThreshold?: number;
   /** Where translations are shared (default: a cache private to this CPU). */
   jitCache?: TranslationCache;
@@ -73,13 +84,26 @@ interface Block {
   valid: boolean;
   /** Executions counted toward translation (-Infinity: cannot be translated). */
   hits: number;
-  /** The translated region rooted here. */
+  /** The translated region this block enters (rooted here, or one holding it). */
   jit: Translation | null;
+  /** This block's index in `jit` (the function's `entry` argument). */
+  jitEntry: number;
+  /** Instructions of this block in `jit`: the least budget an entry needs. */
+  jitLen: number;
   /** The block that ran after this one last time (a chaining hint; check `start` and `valid`). */
   next: Block | null;
 }
 
-const NO_BLOCK: Block = { start: -1, insns: [], valid: false, hits: 0, jit: null, next: null };
+const NO_BLOCK: Block = {
+  start: -1,
+  insns: [],
+  valid: false,
+  hits: 0,
+  jit: null,
+  jitEntry: 0,
+  jitLen: 0,
+  next: null,
+};
 
 /**
  * One virtual CPU bound to one address space.
@@ -119,7 +143,7 @@ export class Cpu extends CpuState {
     if (options.tsc) this.tsc = options.tsc;
     this.#maxBlocks = options.maxBlocks ?? 8192;
     this.#jit = options.jit ?? true;
-    this.#threshold = options.jitThreshold ?? 32;
+    this.#threshold = options.jitThreshold ?? 16384;
     this.#cache = this.#jit ? options.jitCache ?? new TranslationCache() : null;
     this.#region = options.jitRegion ?? {};
     mem.onCodeWrite = (page) => this.#invalidatePage(page);
@@ -174,11 +198,11 @@ export class Cpu extends CpuState {
           if (t !== null && t.fn === null) t = blk.jit = null; // evicted from the cache
           if (t === null && ++blk.hits >= this.#threshold) t = this.#tier(blk);
           // INVARIANT: translated code runs only whole blocks the budget covers.
-          if (t !== null && this.budget >= t.entryLen) {
+          if (t !== null && this.budget >= blk.jitLen) {
             cur = null;
             const mem = this.mem, phys = mem.phys;
             this.#jitStart = this.budget;
-            t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
+            t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8, phys.view, blk.jitEntry);
             this.#jitInstructions += this.#jitStart - this.budget;
             this.#jitStart = -1;
             if (this.stop >= 0) break;
@@ -252,13 +276,20 @@ export class Cpu extends CpuState {
     this.#blocks.clear();
   }
 
-  /** Translates the region rooted at `blk` (or takes it from the cache) and attaches it. */
+  /**
+   * Translates the region rooted at `blk` (or takes one holding it from the
+   * cache) and attaches it to `blk` and to every other cached block it can be
+   * entered at.
+   */
   #tier(blk: Block): Translation | null {
     const cache = this.#cache!;
     let t = cache.find(blk.start, this.mem);
     if (t !== null) this.#reused++;
     else {
-      t = translateRegion(this.mem, blk, (a) => this.#blocks.get(a), this.#region);
+      const limits = this.#region.minHits === undefined
+        ? { ...this.#region, minHits: this.#threshold >> 2 }
+        : this.#region;
+      t = translateRegion(this.mem, blk, (a) => this.#blocks.get(a), limits);
       if (t === null) {
         blk.hits = -Infinity;
         return null;
@@ -272,20 +303,37 @@ export class Cpu extends CpuState {
       const saved = this.budget, mem = this.mem, phys = mem.phys;
       this.budget = 0;
       for (let k = 0; k < JIT_WARMUP_CALLS; k++) {
-        t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8);
+        t.fn!(this, blk, mem, mem.pte, phys.i32, phys.u16, phys.u8, phys.view, 0);
       }
       this.budget = saved;
     }
-    blk.jit = t;
-    // The translation depends on every page of its region: register the block on each.
+    // Every block of the region whose decoded block is cached enters it there (not ones
+    // with a translation of their own): code reached first from elsewhere runs translated
+    // without a second, overlapping region.
+    const starts = t.starts;
+    for (let k = 0; k < starts.length; k++) {
+      const b = starts[k] === blk.start ? blk : this.#blocks.get(starts[k]!);
+      if (b === undefined || !b.valid || (b !== blk && b.jit !== null && b.jit.fn !== null)) {
+        continue;
+      }
+      if (starts.indexOf(starts[k]!) !== k) continue;
+      b.jit = t;
+      b.jitEntry = k;
+      b.jitLen = t.lens[k]!;
+      this.#watch(b, t);
+    }
+    return blk.jit === t ? t : null;
+  }
+
+  /** Registers `b` on every page of `t`: a write to any of them invalidates it. */
+  #watch(b: Block, t: Translation): void {
     const pte = this.mem.pte;
     for (const p of t.code.pages) {
       if (p < pte.length && pte[p]! & PTE_PRESENT) pte[p] = pte[p]! | PTE_CODE;
       const list = this.#pageBlocks.get(p);
-      if (!list) this.#pageBlocks.set(p, [blk]);
-      else if (list[list.length - 1] !== blk) list.push(blk);
+      if (!list) this.#pageBlocks.set(p, [b]);
+      else if (list[list.length - 1] !== b) list.push(b);
     }
-    return t;
   }
 
   #fault(e: unknown, cur: Insn | null): void {
@@ -323,7 +371,16 @@ export class Cpu extends CpuState {
       if (i.end || insns.length >= MAX_BLOCK_INSNS) break;
       a = i.next;
     }
-    const blk: Block = { start: eip, insns, valid: true, hits: 0, jit: null, next: null };
+    const blk: Block = {
+      start: eip,
+      insns,
+      valid: true,
+      hits: 0,
+      jit: null,
+      jitEntry: 0,
+      jitLen: 0,
+      next: null,
+    };
     this.#blocks.set(eip, blk);
     const last = insns[insns.length - 1]!;
     const firstPage = eip >>> 12, lastPage = ((last.addr + last.len - 1) >>> 0) >>> 12;

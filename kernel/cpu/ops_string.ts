@@ -8,10 +8,17 @@
  * (as a real CPU does around an interrupt). Each iteration updates registers
  * only after its memory accesses succeed, so faults are precise too.
  *
+ * REP MOVS and REP STOS going forwards move whole runs at once where every
+ * element lies inside one present page on each side, the destination is
+ * writable and holds no decoded code, and the copy cannot overlap itself
+ * (the same per-iteration budget, registers and memory as one element at a
+ * time; anything else takes that path).
+ *
  * @module
  */
 
 import { type Insn, maskOf } from "./insn.ts";
+import { PTE_CODE, PTE_PRESENT, PTE_WRITABLE } from "../memory/address_space.ts";
 import type { CpuState } from "./state.ts";
 
 /** `sub` values of {@linkcode stringOp}. */
@@ -62,19 +69,77 @@ export function stringOp(c: CpuState, i: Insn): void {
   }
   const regs = c.regs;
   const compares = i.sub === 1 || i.sub === 4;
+  const fast = step > 0 && (i.sub === 0 || i.sub === 2);
   let first = true;
   while (regs[1] !== 0) {
-    if (!first) {
-      // INVARIANT: one unit stays for the instruction itself, which the run loop charges.
-      if (c.budget <= 1) {
-        c.eip = i.addr;
-        return;
-      }
-      c.budget--;
+    // INVARIANT: one unit stays for the instruction itself, which the run loop charges.
+    if (!first && c.budget <= 1) {
+      c.eip = i.addr;
+      return;
     }
+    if (fast) {
+      const n = bulk(c, i, srcBase, first ? c.budget : c.budget - 1);
+      if (n > 0) {
+        c.budget -= first ? n - 1 : n;
+        first = false;
+        continue;
+      }
+    }
+    if (!first) c.budget--;
     first = false;
     once(c, i, step, srcBase);
     regs[1] = (regs[1]! - 1) | 0;
     if (compares && (c.getZF() === 1) !== (i.rep === 1)) return;
   }
+}
+
+/** Physical offset of `a` if its page is present (and writable code-free for `write`), else -1. */
+function phys(c: CpuState, a: number, write: boolean): number {
+  const mem = c.mem, page = a >>> 12;
+  if (page >= mem.pte.length) return -1;
+  const e = mem.pte[page]!;
+  if (write ? (e & (PTE_PRESENT | PTE_WRITABLE | PTE_CODE)) !== 3 : (e & PTE_PRESENT) === 0) {
+    return -1;
+  }
+  return ((e >>> 4) << 12) | (a & 0xfff);
+}
+
+/**
+ * Moves or stores up to `most` elements forwards in one go within the
+ * current source and destination pages; returns how many (0: take the
+ * element-at-a-time path).
+ */
+function bulk(c: CpuState, i: Insn, srcBase: number, most: number): number {
+  const regs = c.regs, size = i.size;
+  const d = regs[7]! >>> 0;
+  let n = Math.min(regs[1]! >>> 0, most, (4096 - (d & 0xfff)) / size | 0);
+  if (n <= 0) return 0;
+  const pd = phys(c, d, true);
+  if (pd < 0) return 0;
+  const u8 = c.mem.phys.u8;
+  if (i.sub === 0) {
+    const s = (regs[6]! + srcBase) >>> 0;
+    n = Math.min(n, (4096 - (s & 0xfff)) / size | 0);
+    if (n <= 0) return 0;
+    const ps = phys(c, s, false);
+    const len = n * size;
+    // A destination inside the source run would see its own writes element by element.
+    if (ps < 0 || (pd > ps && pd < ps + len)) return 0;
+    u8.copyWithin(pd, ps, ps + len);
+    regs[6] = (regs[6]! + len) | 0;
+  } else {
+    const v = c.getR(size, 0), len = n * size;
+    if (size === 1) u8.fill(v, pd, pd + len);
+    else if (size === 4 && (pd & 3) === 0) c.mem.phys.i32.fill(v, pd >>> 2, (pd + len) >>> 2);
+    else {
+      const view = c.mem.phys.view;
+      for (let k = 0; k < len; k += size) {
+        if (size === 2) view.setUint16(pd + k, v, true);
+        else view.setInt32(pd + k, v, true);
+      }
+    }
+  }
+  regs[7] = (regs[7]! + n * size) | 0;
+  regs[1] = (regs[1]! - n) | 0;
+  return n;
 }

@@ -1,7 +1,8 @@
 /**
  * Generator group for string instructions: MOVS STOS LODS CMPS SCAS on bytes, words and dwords,
  * alone or with REP / REPE / REPNE, with small ECX and ESI/EDI in the data page (with room for
- * either direction of DF). Repeated compares get runs of equal elements so REPE goes on a while.
+ * either direction of DF); some REP MOVS/STOS get up to 96 elements, and half of those MOVS
+ * overlap their source by up to 12 bytes either way. Repeated compares get runs of equal elements so REPE goes on a while.
  *
  * @module
  */
@@ -24,8 +25,15 @@ export function genString(b: Builder): void {
   const op = r.pick(OPS);
   const size = r.pick([1, 2, 4]);
   const rep = r.chance(0.5) ? 0xf3 : op.cmp && r.chance(0.3) ? 0xf2 : 0;
-  const n = r.chance(0.1) ? 0 : r.range(1, 12);
-  const si = DATA_BASE + r.range(0x80, 0xf80), di = DATA_BASE + r.range(0x80, 0xf80);
+  // Longer REP MOVS/STOS runs (the CPU moves them in bulk), often overlapping for MOVS.
+  const big = rep === 0xf3 && (op.name === "movs" || op.name === "stos") && r.chance(0.3);
+  const n = big ? r.range(13, 96) : r.chance(0.1) ? 0 : r.range(1, 12);
+  const si = DATA_BASE + (big ? r.range(0x200, 0xc00) : r.range(0x80, 0xf80));
+  const di = !big
+    ? DATA_BASE + r.range(0x80, 0xf80)
+    : op.name === "movs" && r.chance(0.5)
+    ? si + r.range(-12, 12)
+    : DATA_BASE + r.range(0x200, 0xc00);
   if (op.src) setReg(b, ESI, 4, si);
   if (op.dst) setReg(b, EDI, 4, di);
   if (rep) setReg(b, ECX, 4, n);

@@ -1,8 +1,9 @@
 /**
- * The translation cache: compiled regions keyed by their entry address and
- * the exact guest bytes they were made from, so every VM that runs the same
- * code at the same address uses the same function (one per region for 10,000
- * VMs on one image). Bounded by the size of the generated source; the least
+ * The translation cache: compiled regions keyed by the addresses of their
+ * blocks (a region can be entered at any of them) and the exact guest bytes
+ * they were made from, so every VM that runs the same code at the same
+ * address uses the same function (one per region for 10,000 VMs on one
+ * image). Bounded by the size of the generated source; the least
  * recently used translations go first. An evicted translation loses its
  * function (`fn` becomes null) and the CPUs that held it translate again
  * when the code is still hot.
@@ -22,6 +23,10 @@ export interface Translation {
   fn: RegionFn | null;
   /** Instructions of the entry block (the least budget the function needs). */
   readonly entryLen: number;
+  /** Guest address of each block; the function is entered at block `k` with `entry = k`. */
+  readonly starts: readonly number[];
+  /** Instructions of each block (the least budget an entry there needs). */
+  readonly lens: readonly number[];
   /** The guest code it was made from. */
   readonly code: RegionCode;
   /** Characters of generated source (the measure of its memory cost). */
@@ -40,7 +45,7 @@ export interface TranslationCacheOptions {
   maxBytes?: number;
   /** Most translations kept (default 16384). */
   maxEntries?: number;
-  /** Most translations kept for one entry address (default 8): bounds a lookup's cost. */
+  /** Most translations kept for one block address (default 8): bounds a lookup's cost. */
   maxPerEntry?: number;
 }
 
@@ -87,9 +92,12 @@ export class TranslationCache {
     this.#maxPerEntry = Math.max(1, options.maxPerEntry ?? 8);
   }
 
-  /** A translation for the code at `entry` whose bytes `mem` holds exactly, or null. */
-  find(entry: number, mem: AddressSpace): Translation | null {
-    const list = this.#byEntry.get(entry);
+  /**
+   * A translation with a block at `addr` whose bytes `mem` holds exactly, or
+   * null (`t.starts.indexOf(addr)` is the entry index to call it with).
+   */
+  find(addr: number, mem: AddressSpace): Translation | null {
+    const list = this.#byEntry.get(addr);
     if (list !== undefined) {
       for (const t of list) {
         if (codeMatches(mem, t.code)) {
@@ -106,14 +114,16 @@ export class TranslationCache {
 
   /** Adds a translation, evicting the least recently used ones beyond the bounds. */
   add(t: Translation): void {
-    const list = this.#byEntry.get(t.entry);
-    if (list && list.length >= this.#maxPerEntry) {
-      this.#remove(list[0]!);
-      this.#evictions++;
+    for (const a of new Set(t.starts)) {
+      const list = this.#byEntry.get(a);
+      if (list && list.length >= this.#maxPerEntry) {
+        this.#remove(list[0]!);
+        this.#evictions++;
+      }
+      const now = this.#byEntry.get(a);
+      if (now) now.push(t);
+      else this.#byEntry.set(a, [t]);
     }
-    const now = this.#byEntry.get(t.entry);
-    if (now) now.push(t);
-    else this.#byEntry.set(t.entry, [t]);
     this.#lru.add(t);
     this.#bytes += t.size;
     while (
@@ -145,10 +155,12 @@ export class TranslationCache {
     this.#lru.delete(t);
     this.#bytes -= t.size;
     t.fn = null;
-    const list = this.#byEntry.get(t.entry);
-    if (!list) return;
-    const k = list.indexOf(t);
-    if (k >= 0) list.splice(k, 1);
-    if (list.length === 0) this.#byEntry.delete(t.entry);
+    for (const a of new Set(t.starts)) {
+      const list = this.#byEntry.get(a);
+      if (!list) continue;
+      const k = list.indexOf(t);
+      if (k >= 0) list.splice(k, 1);
+      if (list.length === 0) this.#byEntry.delete(a);
+    }
   }
 }

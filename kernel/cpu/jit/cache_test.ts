@@ -60,3 +60,24 @@ Deno.test("TranslationCache keeps a bounded number of translations per address",
   assert.equal(cache.stats.entries, 0);
   assert.equal(cache.stats.bytes, 0);
 });
+
+Deno.test("TranslationCache finds a region by any of its blocks", () => {
+  const mem = new AddressSpace(new PhysicalMemory({ initialFrames: 8 }), 0x10000);
+  mem.allocate(0x1000, 0x1000, true);
+  // 0x1000: jmp 0x1010 ... 0x1010: jmp 0x1000
+  mem.writeBytes(0x1000, new Uint8Array([0xeb, 0x0e]));
+  mem.writeBytes(0x1010, new Uint8Array([0xeb, 0xee]));
+  const blocks = new Map([0x1000, 0x1010].map((a) => [a, {
+    start: a,
+    insns: [decode(mem, a)],
+    valid: true,
+  }]));
+  const t = translateRegion(mem, blocks.get(0x1000)!, (a) => blocks.get(a))!;
+  assert.deepEqual(t.starts, [0x1000, 0x1010]);
+  const cache = new TranslationCache();
+  cache.add(t);
+  assert.equal(cache.find(0x1010, mem), t);
+  assert.equal(cache.find(0x1008, mem), null, "not a block start");
+  cache.clear();
+  assert.equal(cache.find(0x1010, mem), null);
+});

@@ -197,13 +197,19 @@ export class Gen {
     this.fault();
     const e = this.tmp("e"), v = this.tmp("v");
     let fast: string, cond: string, slow: string;
+    // Unaligned accesses inside one page read through the DataView; straddling ones, pages
+    // not present and faults take the checked accessor.
     if (size === 4) {
-      cond = `(${e} & 1) !== 0 && (${a} & 3) === 0`;
-      fast = `i32[((${e} >>> 4) << 10) | ((${a} & 4095) >>> 2)]`;
+      cond = `(${e} & 1) !== 0`;
+      fast = `((${a} & 3) === 0 ? i32[((${e} >>> 4) << 10) | ((${a} & 4095) >>> 2)] : ` +
+        `(${a} & 4095) <= 4092 ? dv.getInt32(((${e} >>> 4) << 12) | (${a} & 4095), true) : ` +
+        `mem.read32(${a}))`;
       slow = `mem.read32(${a})`;
     } else if (size === 2) {
-      cond = `(${e} & 1) !== 0 && (${a} & 1) === 0`;
-      fast = `u16[((${e} >>> 4) << 11) | ((${a} & 4095) >>> 1)]`;
+      cond = `(${e} & 1) !== 0`;
+      fast = `((${a} & 1) === 0 ? u16[((${e} >>> 4) << 11) | ((${a} & 4095) >>> 1)] : ` +
+        `(${a} & 4095) <= 4094 ? dv.getUint16(((${e} >>> 4) << 12) | (${a} & 4095), true) : ` +
+        `mem.read16(${a}))`;
       slow = `mem.read16(${a})`;
     } else {
       cond = `(${e} & 1) !== 0`;
@@ -225,12 +231,14 @@ export class Gen {
     const e = reuse ? this.#lastPte![1] : this.tmp("e");
     let cond: string, fast: string, slow: string;
     if (size === 4) {
-      cond = `(${e} & 7) === 3 && (${a} & 3) === 0`;
-      fast = `i32[((${e} >>> 4) << 10) | ((${a} & 4095) >>> 2)] = ${v};`;
+      cond = `(${e} & 7) === 3 && (${a} & 4095) <= 4092`;
+      fast = `if ((${a} & 3) === 0) i32[((${e} >>> 4) << 10) | ((${a} & 4095) >>> 2)] = ${v}; ` +
+        `else dv.setInt32(((${e} >>> 4) << 12) | (${a} & 4095), ${v}, true);`;
       slow = `mem.write32(${a}, ${v});`;
     } else if (size === 2) {
-      cond = `(${e} & 7) === 3 && (${a} & 1) === 0`;
-      fast = `u16[((${e} >>> 4) << 11) | ((${a} & 4095) >>> 1)] = ${v};`;
+      cond = `(${e} & 7) === 3 && (${a} & 4095) <= 4094`;
+      fast = `if ((${a} & 1) === 0) u16[((${e} >>> 4) << 11) | ((${a} & 4095) >>> 1)] = ${v}; ` +
+        `else dv.setUint16(((${e} >>> 4) << 12) | (${a} & 4095), ${v}, true);`;
       slow = `mem.write16(${a}, ${v});`;
     } else {
       cond = `(${e} & 7) === 3`;
@@ -238,7 +246,7 @@ export class Gen {
       slow = `mem.write8(${a}, ${v});`;
     }
     if (!reuse) this.emit(`const ${e} = pte[${a} >>> 12];`);
-    this.emit(`if (${cond}) ${fast} else { ${slow} if (!B.valid) sm = true; }`);
+    this.emit(`if (${cond}) { ${fast} } else { ${slow} if (!B.valid) sm = true; }`);
   }
 
   /** Reads the r/m operand of `i` at `size` bytes (default the instruction's size). */

@@ -309,3 +309,58 @@ t("INC and DEC keep the carry across blocks, budget stops, handlers and faults",
     }
   }
 });
+
+t(
+  "A region is entered at any of its blocks, so code reached from elsewhere needs no second one",
+  async () => {
+    // `top` joins the region rooted at `mid` (which gets hot first); phase 2 then jumps to `top`
+    // from outside 100 times.
+    const src = `mov edi, phase2
+    mov ecx, 50
+  top: add eax, 1
+    jmp mid
+  mid: add ebx, 2
+    dec ecx
+    jnz top
+    jmp edi
+  phase2: mov edi, back
+    mov esi, 100
+  p2: mov ecx, 1
+    jmp top
+  back: dec esi
+    jnz p2
+    hlt`;
+    const [a, b, m] = await both(src, [1_000_000], jit(4));
+    assert.deepEqual(b, a);
+    // Regions rooted at `mid` (holding `top`), at the loop's exit `jmp edi` and at `back`:
+    // `top` got none of its own.
+    assert.equal(m.cpu.jitStats.compiled, 3);
+    assert.equal(m.cpu.jitStats.reused, 0, "`top` was attached when its region was made");
+    assert.ok(m.cpu.jitStats.jitInstructions > 600);
+  },
+);
+
+t("Blocks run fewer times than a quarter of the threshold stay out of a region", async () => {
+  const src = `mov ecx, 100
+  top: add eax, 1
+    cmp ecx, 100
+    jne skip
+    call cold
+  skip: dec ecx
+    jnz top
+    hlt
+  cold: add ebx, 1
+    add ebx, 2
+    add ebx, 3
+    add ebx, 4
+    ret`;
+  const [a, b, m] = await both(src, [1_000_000], jit(20));
+  assert.deepEqual(b, a);
+  const [, , all] = await both(src, [1_000_000], { ...jit(20), jitRegion: { minHits: 0 } });
+  assert.ok(m.cpu.jitStats.insns > 0);
+  assert.equal(
+    all.cpu.jitStats.insns - m.cpu.jitStats.insns,
+    5,
+    "the cold call's five instructions",
+  );
+});

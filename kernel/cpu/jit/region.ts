@@ -1,7 +1,10 @@
 /**
  * Region formation: from a hot block, the blocks reachable through direct
- * branches, calls and fall-throughs that the VM has already run (they are in
- * its decoded-block cache), breadth first, within size limits. Returns and
+ * branches, calls and fall-throughs that the VM has already run often enough
+ * (they are in its decoded-block cache with at least `minHits` executions),
+ * breadth first, within size limits. Cold paths stay out: they leave the
+ * region and run interpreted, which keeps regions small enough for V8 to
+ * optimize soon. Returns and
  * indirect jumps stay inside when they land on a block of the region.
  *
  * A block stops before a fault placeholder (bytes that are not an
@@ -25,6 +28,8 @@ export interface SourceBlock {
   readonly insns: Insn[];
   /** False once its code was overwritten. */
   readonly valid: boolean;
+  /** Interpreted executions counted so far (absent: counts as hot). */
+  readonly hits?: number;
 }
 
 /** Size limits of a region. */
@@ -33,6 +38,8 @@ export interface RegionLimits {
   maxBlocks?: number;
   /** Most instructions (default 512). */
   maxInsns?: number;
+  /** Fewest counted executions of a block other than the entry to join (default 0). */
+  minHits?: number;
 }
 
 /**
@@ -98,7 +105,8 @@ export function formRegion(
   limits: RegionLimits = {},
   peek32: (addr: number) => number | null = () => null,
 ): RegionBlock[] | null {
-  const maxBlocks = limits.maxBlocks ?? 48, maxInsns = limits.maxInsns ?? 512;
+  const maxBlocks = limits.maxBlocks ?? 48, maxInsns = limits.maxInsns ?? 128;
+  const minHits = limits.minHits ?? 0;
   const out: RegionBlock[] = [];
   const seen = new Set<number>([entry.start]);
   const queue: SourceBlock[] = [entry];
@@ -117,7 +125,7 @@ export function formRegion(
     for (const a of successors(body, n < b.insns.length && placeholder(b.insns[n]!), peek32)) {
       if (seen.has(a)) continue;
       const s = lookup(a);
-      if (s === undefined || !s.valid) continue;
+      if (s === undefined || !s.valid || (s.hits ?? Infinity) < minHits) continue;
       seen.add(a);
       queue.push(s);
     }

@@ -44,6 +44,8 @@ export function translateRegion(
     entry: entry.start,
     fn: compile(gen),
     entryLen: gen.entryLen,
+    starts: gen.starts,
+    lens: gen.lens,
     code: regionCode(mem, region),
     size: gen.source.length,
     insns: gen.insns.length,

@@ -25,9 +25,14 @@
  * their interpreter handler with the locals written back.
  *
  * The function depends only on the guest bytes it was made from: it takes
- * the CPU state, the block record whose `valid` bit guards it, and the
- * address space with its views as arguments, so VMs running the same code
- * share it.
+ * the CPU state, the block record whose `valid` bit guards it, the address
+ * space with its views and the index of the block to start at as arguments,
+ * so VMs running the same code share it, entering it at any of its blocks.
+ *
+ * Memory accesses inline the page-table lookup: aligned ones index the typed
+ * views, unaligned ones inside a page go through the DataView, and only
+ * straddling accesses, absent or read-only pages and faults call the checked
+ * accessors.
  *
  * @module
  */
@@ -119,6 +124,8 @@ export type RegionFn = (
   i32: Int32Array,
   u16: Uint16Array,
   u8: Uint8Array,
+  dv: DataView,
+  entry: number,
 ) => void;
 
 /** Source of a region and what the function needs. */
@@ -129,6 +136,10 @@ export interface Generated {
   insns: Insn[];
   /** Instructions of the entry block: the least budget the function needs to run. */
   entryLen: number;
+  /** Guest address of each block (the function can be entered at any of them by index). */
+  starts: number[];
+  /** Instructions of each block: the least budget an entry there needs. */
+  lens: number[];
   /** Instructions that run through their interpreter handler. */
   fallbacks: number;
 }
@@ -202,12 +213,12 @@ const KA = ${table((k) => pts[k]!.addr)};
 const KB = ${table((k) => pts[k]!.refund)};
 const KF = ${table((k) => (pts[k]!.fallback ? 1 : 0))};
 ${refs}
-return function jit_${entry.toString(16)}(c, B, mem, pte, i32, u16, u8) {
+return function jit_${entry.toString(16)}(c, B, mem, pte, i32, u16, u8, dv, e) {
 const regs = c.regs;
 let r0 = regs[0], r1 = regs[1], r2 = regs[2], r3 = regs[3], r4 = regs[4], r5 = regs[5], r6 = regs[6], r7 = regs[7];
 let Fop = c.lop, Fd = c.ldst, Fs = c.lsrc, Fr = c.lres, Fb = c.lbits, Ffl = c.fl;
 let Cop = 0, Cd = 0, Cs = 0, Cr = 0, Cb = 32;
-let bud = c.budget, pc = ${entry}, bi = 0, k = 0, sm = false;
+let bud = c.budget, pc = ${entry}, bi = e, k = 0, sm = false;
 try {
 L: for (;;) {
 switch (bi) {
@@ -224,7 +235,14 @@ ${SPILL}
 c.budget = bud;
 c.eip = pc;
 };`;
-  return { source, insns: all, entryLen: blocks[0]!.insns.length, fallbacks };
+  return {
+    source,
+    insns: all,
+    entryLen: blocks[0]!.insns.length,
+    starts: blocks.map((b) => b.start),
+    lens: blocks.map((b) => b.insns.length),
+    fallbacks,
+  };
 }
 
 /**
