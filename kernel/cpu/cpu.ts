@@ -9,12 +9,13 @@
  * `exit`, and EIP and every register as they were at the start of the
  * faulting instruction. Nothing a guest does makes `run` throw.
  *
- * Tiering (jit/): each block counts its executions; at `jitThreshold` the
- * region rooted at it (with the successors run at least a quarter as often)
- * is translated into a JavaScript function (or found in the shared
- * {@linkcode TranslationCache}), and every cached block of the region enters
- * that function at its own block from then on, whenever the remaining budget
- * covers that block. The function runs whole blocks only, and leaves EIP, the
+ * Tiering (jit/): each block counts its executions; after 32 it takes a
+ * translation holding it from the shared {@linkcode TranslationCache} if
+ * another VM made one (so VMs of one image share warm code early); at
+ * `jitThreshold` the region rooted at it (with the successors run at least a
+ * quarter as often) is translated into a JavaScript function, and every
+ * cached block of the region enters that function at its own block from then
+ * on, whenever the remaining budget covers that block. The function runs whole blocks only, and leaves EIP, the
  * budget and the state exactly as the interpreter would, so instruction
  * counts are the same with the tier on or off. The region's pages are
  * registered to each block that enters it, so a write to any of them drops
@@ -54,6 +55,16 @@ export interface CpuOptions {
   jitCache?: TranslationCache;
   /** Size limits of a translated region. */
   jitRegion?: RegionLimits;
+  /**
+   * Most regions this CPU compiles in its life (default 1024); beyond it new
+   * code runs interpreted (translations from the shared cache are still
+   * taken). V8 keeps the source and code of every distinct function it
+   * compiled in an isolate-wide cache until its heap is nearly full, so a
+   * guest that keeps making new hot code would otherwise grow the kernel's
+   * heap for every VM. (The shared cache has a bound of its own for all CPUs,
+   * `maxCompiles`.)
+   */
+  jitMaxCompiles?: number;
 }
 
 /** Translation counters of one CPU ({@linkcode Cpu.jitStats}). */
@@ -64,13 +75,16 @@ export interface JitStats {
   codeBytes: number;
   /** Guest instructions in those regions. */
   insns: number;
-  /** Regions this CPU compiled. */
+  /** Regions this CPU compiled (at most `jitMaxCompiles`). */
   compiled: number;
   /** Regions this CPU took from the shared cache. */
   reused: number;
   /** Instructions retired in translated code. */
   jitInstructions: number;
 }
+
+/** Executions of a block after which the shared cache is asked for its translation. */
+const JIT_PROBE = 32;
 
 /** Empty calls of a new translation before its first real one (see `#tier`). */
 const JIT_WARMUP_CALLS = 16;
@@ -129,9 +143,12 @@ export class Cpu extends CpuState {
   #prev: Block = { ...NO_BLOCK };
   readonly #jit: boolean;
   readonly #threshold: number;
+  /** Executions after which the shared cache is asked (compiling waits for the threshold). */
+  readonly #probe: number;
   readonly #cache: TranslationCache | null;
   readonly #region: RegionLimits;
   #compiled = 0;
+  readonly #maxCompiles: number;
   #reused = 0;
   #jitInstructions = 0;
   /** Budget when translated code was entered; -1 outside it. */
@@ -144,6 +161,8 @@ export class Cpu extends CpuState {
     this.#maxBlocks = options.maxBlocks ?? 8192;
     this.#jit = options.jit ?? true;
     this.#threshold = options.jitThreshold ?? 16384;
+    this.#probe = Math.min(JIT_PROBE, this.#threshold);
+    this.#maxCompiles = options.jitMaxCompiles ?? 1024;
     this.#cache = this.#jit ? options.jitCache ?? new TranslationCache() : null;
     this.#region = options.jitRegion ?? {};
     mem.onCodeWrite = (page) => this.#invalidatePage(page);
@@ -196,7 +215,12 @@ export class Cpu extends CpuState {
         if (this.#jit) {
           let t = blk.jit;
           if (t !== null && t.fn === null) t = blk.jit = null; // evicted from the cache
-          if (t === null && ++blk.hits >= this.#threshold) t = this.#tier(blk);
+          if (t === null) {
+            const h = ++blk.hits;
+            if (h === this.#probe || h >= this.#threshold) {
+              t = this.#tier(blk, h >= this.#threshold);
+            }
+          }
           // INVARIANT: translated code runs only whole blocks the budget covers.
           if (t !== null && this.budget >= blk.jitLen) {
             cur = null;
@@ -277,15 +301,20 @@ export class Cpu extends CpuState {
   }
 
   /**
-   * Translates the region rooted at `blk` (or takes one holding it from the
-   * cache) and attaches it to `blk` and to every other cached block it can be
-   * entered at.
+   * Takes a translation holding `blk` from the cache or, with `compile`,
+   * translates the region rooted at `blk`; attaches it to `blk` and to every
+   * other cached block it can be entered at.
    */
-  #tier(blk: Block): Translation | null {
+  #tier(blk: Block, compile: boolean): Translation | null {
     const cache = this.#cache!;
     let t = cache.find(blk.start, this.mem);
     if (t !== null) this.#reused++;
-    else {
+    else if (!compile) return null;
+    else if (this.#compiled >= this.#maxCompiles || cache.full) {
+      // No more compiling: the block keeps counting and may still find a shared translation.
+      blk.hits = this.#probe - 1 - 4096;
+      return null;
+    } else {
       const limits = this.#region.minHits === undefined
         ? { ...this.#region, minHits: this.#threshold >> 2 }
         : this.#region;

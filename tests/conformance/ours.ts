@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Cpu, jitSetting, Stop } from "../../kernel/cpu/mod.ts";
+import { Cpu, jitSetting, Stop, TranslationCache } from "../../kernel/cpu/mod.ts";
 import { AddressSpace, PhysicalMemory } from "../../kernel/memory/mod.ts";
 import type { Case } from "./gen.ts";
 import { CODE_BASE, CODE_SIZE, DATA_BASE, DATA_SIZE, FIXED_BITS, SPACE_SIZE } from "./layout.ts";
@@ -35,6 +35,7 @@ export class OurEngine implements Engine {
    * Maps the regions and creates the CPU. With `jit`, every block is translated to JavaScript
    * before its first run, so each case runs in the JIT tier ("ours-jit"); otherwise the tier is
    * what `DENALI_JIT` says, by default off (each case runs once, too few times to get hot).
+   * One CPU compiles every case, so the compile limits (its own and its cache's) are lifted.
    */
   constructor(options: { jit?: boolean } = {}) {
     this.name = options.jit ? "ours-jit" : "ours";
@@ -42,7 +43,12 @@ export class OurEngine implements Engine {
     this.#mem.allocate(CODE_BASE, CODE_SIZE, true);
     this.#mem.allocate(DATA_BASE, DATA_SIZE, true);
     const tier = options.jit
-      ? { jit: true, jitThreshold: 0 }
+      ? {
+        jit: true,
+        jitThreshold: 0,
+        jitMaxCompiles: Infinity,
+        jitCache: new TranslationCache({ maxCompiles: Infinity }),
+      }
       : jitSetting(Deno.env.get("DENALI_JIT"), { jit: false });
     this.#cpu = new Cpu(this.#mem, tier);
   }

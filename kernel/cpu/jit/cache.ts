@@ -47,6 +47,13 @@ export interface TranslationCacheOptions {
   maxEntries?: number;
   /** Most translations kept for one block address (default 8): bounds a lookup's cost. */
   maxPerEntry?: number;
+  /**
+   * Most translations added over the cache's life (default 16384); then
+   * {@linkcode TranslationCache.full} holds and CPUs compile nothing new. V8
+   * keeps every distinct compiled function's source and code until its heap is
+   * nearly full, so this bounds what translation costs the process.
+   */
+  maxCompiles?: number;
 }
 
 /** Counters of a {@linkcode TranslationCache}. */
@@ -61,6 +68,8 @@ export interface TranslationCacheStats {
   misses: number;
   /** Translations dropped to stay within bounds. */
   evictions: number;
+  /** Translations ever added (compiled). */
+  compiled: number;
 }
 
 /**
@@ -80,6 +89,8 @@ export class TranslationCache {
   readonly #maxBytes: number;
   readonly #maxEntries: number;
   readonly #maxPerEntry: number;
+  readonly #maxCompiles: number;
+  #compiled = 0;
   #bytes = 0;
   #hits = 0;
   #misses = 0;
@@ -90,6 +101,12 @@ export class TranslationCache {
     this.#maxBytes = options.maxBytes ?? 32 << 20;
     this.#maxEntries = options.maxEntries ?? 16384;
     this.#maxPerEntry = Math.max(1, options.maxPerEntry ?? 8);
+    this.#maxCompiles = options.maxCompiles ?? 16384;
+  }
+
+  /** True once `maxCompiles` translations were added: compile nothing more. */
+  get full(): boolean {
+    return this.#compiled >= this.#maxCompiles;
   }
 
   /**
@@ -114,6 +131,7 @@ export class TranslationCache {
 
   /** Adds a translation, evicting the least recently used ones beyond the bounds. */
   add(t: Translation): void {
+    this.#compiled++;
     for (const a of new Set(t.starts)) {
       const list = this.#byEntry.get(a);
       if (list && list.length >= this.#maxPerEntry) {
@@ -148,6 +166,7 @@ export class TranslationCache {
       hits: this.#hits,
       misses: this.#misses,
       evictions: this.#evictions,
+      compiled: this.#compiled,
     };
   }
 

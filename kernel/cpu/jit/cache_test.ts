@@ -32,6 +32,7 @@ Deno.test("TranslationCache finds a translation only for the exact bytes at its 
     hits: 2,
     misses: 3,
     evictions: 0,
+    compiled: 1,
   });
 });
 
@@ -80,4 +81,14 @@ Deno.test("TranslationCache finds a region by any of its blocks", () => {
   assert.equal(cache.find(0x1008, mem), null, "not a block start");
   cache.clear();
   assert.equal(cache.find(0x1010, mem), null);
+});
+
+Deno.test("TranslationCache is full after maxCompiles additions, evictions or not", () => {
+  const cache = new TranslationCache({ maxCompiles: 2, maxBytes: 1 });
+  assert.equal(cache.full, false);
+  cache.add(setup(JMP_SELF).t);
+  cache.add(setup(NOP_JMP).t);
+  assert.equal(cache.full, true);
+  assert.equal(cache.stats.entries, 1, "evicted down to the byte bound");
+  assert.equal(cache.stats.compiled, 2);
 });

@@ -364,3 +364,62 @@ t("Blocks run fewer times than a quarter of the threshold stay out of a region",
     "the cold call's five instructions",
   );
 });
+
+t(
+  "A CPU takes a translation another CPU made after 32 executions, long before its threshold",
+  async () => {
+    const cache = new TranslationCache();
+    const loop = (n: number) =>
+      `mov ecx, ${n}
+    xor eax, eax
+  top: add eax, ecx
+    rol eax, 3
+    dec ecx
+    jnz top
+    hlt`;
+    const first = await machine(loop(20_000), { jit: true, jitCache: cache });
+    first.cpu.run(1_000_000);
+    assert.equal(first.cpu.jitStats.compiled, 1, "the default threshold was reached once");
+    const second = await machine(loop(200), { jit: true, jitCache: cache });
+    second.cpu.run(1_000_000);
+    const ref = await machine(loop(200), INTERP);
+    ref.cpu.run(1_000_000);
+    assert.deepEqual(Array.from(second.cpu.regs), Array.from(ref.cpu.regs));
+    assert.equal(second.cpu.instructions, ref.cpu.instructions);
+    assert.equal(second.cpu.jitStats.compiled, 0);
+    assert.equal(second.cpu.jitStats.reused, 1);
+    assert.ok(
+      second.cpu.jitStats.jitInstructions > 4 * 150,
+      "most of 200 iterations ran translated",
+    );
+  },
+);
+
+t("A CPU compiles at most jitMaxCompiles regions and runs the rest interpreted", async () => {
+  // Eight loops one after another: each is a region of its own.
+  const loops = Array.from({ length: 8 }, (_, k) =>
+    `mov ecx, 300
+  l${k}: add eax, ${k + 1}
+    rol eax, 1
+    dec ecx
+    jnz l${k}`).join("\n");
+  const src = `xor eax, eax\n${loops}\nhlt`;
+  const limited = await machine(src, { jit: true, jitThreshold: 4, jitMaxCompiles: 3 });
+  limited.cpu.run(1_000_000);
+  const ref = await machine(src, INTERP);
+  ref.cpu.run(1_000_000);
+  assert.deepEqual(Array.from(limited.cpu.regs), Array.from(ref.cpu.regs));
+  assert.equal(limited.cpu.instructions, ref.cpu.instructions);
+  assert.equal(limited.cpu.jitStats.compiled, 3);
+  const free = await machine(src, { jit: true, jitThreshold: 4 });
+  free.cpu.run(1_000_000);
+  assert.ok(free.cpu.jitStats.compiled >= 8);
+  assert.ok(limited.cpu.jitStats.jitInstructions < free.cpu.jitStats.jitInstructions / 2);
+  // The shared cache's own bound stops every CPU that uses it.
+  const cache = new TranslationCache({ maxCompiles: 2 });
+  const shared = await machine(src, { jit: true, jitThreshold: 4, jitCache: cache });
+  shared.cpu.run(1_000_000);
+  assert.deepEqual(Array.from(shared.cpu.regs), Array.from(ref.cpu.regs));
+  assert.equal(shared.cpu.jitStats.compiled, 2);
+  assert.equal(cache.full, true);
+});
