@@ -4,7 +4,9 @@
  * virtual registers page current, delivers pending interrupts in one upcall,
  * runs the VM's CPU for at most one quantum, and handles each exit (VMCALL,
  * HLT, IN/OUT, faults, demand-zero pages) without leaving the VM until its
- * quantum ends, it idles, yields, terminates or faults.
+ * quantum ends, it idles, yields, terminates or faults. Its cold parts live
+ * beside it: types in core_types.ts, devices in _core_devices.ts, the upcall
+ * in _interrupts.ts, faults and final stops in _stops.ts.
  *
  * The public API (kernel.ts) wraps this; the async run loop there decides
  * when to yield to the caller's event loop and when to sleep.
@@ -12,106 +14,30 @@
  * @module
  */
 
-import type { Clock } from "./clock.ts";
-import type { ConsoleDevice } from "../devices/console.ts";
-import type { JitStats } from "./cpu/mod.ts";
-import type { Device, DeviceHost } from "../devices/device.ts";
-import { FAULT_BYTES, SLICE_CHECK_INSTRUCTIONS, SLICE_CHECK_QUANTA } from "./params.ts";
-import { demandZero, instructionBytes, writeGuest } from "./guest_memory.ts";
+import { DeadlineQueue } from "../devices/timer_queue.ts";
+import { CoreDevices } from "./_core_devices.ts";
+import { popcount, upcall } from "./_interrupts.ts";
+import { VmStops } from "./_stops.ts";
+import { type CoreConfig, type FinishListener, type KernelCpu, SliceResult } from "./core_types.ts";
+import { SLICE_CHECK_INSTRUCTIONS, SLICE_CHECK_QUANTA } from "./params.ts";
+import { demandZero } from "./guest_memory.ts";
 import { CoreGuestPort, ioStart } from "./guest_port.ts";
 import { KernelError } from "./errors.ts";
 import { Hypercall, NO_TIMEOUT, UNKNOWN_HYPERCALL } from "./hypercalls.ts";
 import { VREG } from "./layout.ts";
-import {
-  type AddressSpace,
-  OutOfMemoryError,
-  PAGE_SHIFT,
-  type PhysicalMemory,
-} from "./memory/mod.ts";
+import { type AddressSpace, OutOfMemoryError, PAGE_SHIFT } from "./memory/mod.ts";
 import { PortBus } from "./ports.ts";
-import type { Scheduler } from "./scheduler.ts";
-import { DeadlineQueue } from "../devices/timer_queue.ts";
-import { IdleKind, type VmFault, VmTable } from "./vm_table.ts";
+import { IdleKind, VmTable } from "./vm_table.ts";
 import { isFinalState, VmState } from "./vm_state.ts";
 import type { HostedRunner } from "./worker_vm.ts";
 import { HostedCore } from "./worker_core.ts";
 
 /** The stops of the CPU, as numbers (see kernel/cpu). */
 const STOP_BUDGET = 0, STOP_HLT = 1, STOP_VMCALL = 2, STOP_IN = 3, STOP_OUT = 4, STOP_FAULT = 5;
-const EAX = 0, EBX = 3, ESP = 4;
+const EAX = 0, EBX = 3;
 const W_TIME_LO = VREG.TIME_LO >> 2, W_TIME_HI = VREG.TIME_HI >> 2, W_IF = VREG.IF >> 2;
 const W_WAITING = VREG.WAITING >> 2, W_PENDING = VREG.PENDING >> 2, W_HANDLER = VREG.HANDLER >> 2;
 const W_HANDLER_STACK = VREG.HANDLER_STACK >> 2;
-
-/** What the kernel uses of a virtual CPU (kernel/cpu's `Cpu` satisfies it). */
-export interface KernelCpu {
-  /** EAX ECX EDX EBX ESP EBP ESI EDI. */
-  readonly regs: Int32Array;
-  /** Instruction pointer. */
-  eip: number;
-  /** Full EFLAGS. */
-  eflags: number;
-  /** FS segment base. */
-  fsBase: number;
-  /** GS segment base. */
-  gsBase: number;
-  /** Virtual interrupt flag. */
-  vif: boolean;
-  /** Instructions retired. */
-  readonly instructions: number;
-  /** RDTSC source. */
-  tsc: () => number;
-  /** Details of the last stop. */
-  readonly exit: {
-    port: number;
-    size: number;
-    value: number;
-    fault: string | null;
-    faultAddress: number;
-    faultWrite: boolean;
-    detail: string;
-  };
-  /** Runs at most `budget` instructions; returns a Stop. */
-  run(budget: number): number;
-  /** Completes an IN with `value`. */
-  completeIn(value: number): void;
-  /** Pushes the upcall frame and jumps to `handler`; false (with exit.fault set) if a push faults. */
-  upcall(handler: number): boolean;
-  /** Translation counters, when the CPU has a translation tier. */
-  readonly jitStats?: JitStats;
-}
-
-/** How interrupts reach a VM. */
-export type InterruptMode = "batched" | "immediate";
-
-/** Result of {@linkcode KernelCore.runSlice}. */
-export const SliceResult = {
-  /** The slice's time ran out and VMs are still ready. */
-  More: 0,
-  /** No VM is ready; some wait for a timer in the future (real clock only). */
-  Sleep: 1,
-  /** No VM is ready and no timer is armed: only an outside event can wake a VM. */
-  Quiescent: 2,
-} as const;
-
-/** Settings of the core. */
-export interface CoreConfig {
-  /** Instructions per quantum. */
-  quantum: number;
-  /** Interrupt delivery mode. */
-  interrupts: InterruptMode;
-  /** The kernel's clock. */
-  clock: Clock;
-  /** Scheduling policy. */
-  scheduler: Scheduler;
-  /** Physical memory. */
-  phys: PhysicalMemory;
-  /** The console device. */
-  console: ConsoleDevice;
-}
-
-/** Called when a VM reaches a final state. */
-export type FinishListener = (slot: number) => void;
 
 /**
  * Scheduler, interrupt delivery and exit handling over a {@linkcode VmTable}.
@@ -131,6 +57,8 @@ export class KernelCore {
   readonly timers: DeadlineQueue = new DeadlineQueue();
   /** Port I/O devices. */
   readonly bus: PortBus = new PortBus();
+  /** Attached devices (the console is on the bus only) and their earliest deadline. */
+  readonly devices: CoreDevices = new CoreDevices(this.bus);
   /** Settings. */
   readonly config: CoreConfig;
   /** Context switches (a quantum of a VM other than the previous one). */
@@ -152,10 +80,7 @@ export class KernelCore {
   /** Runs the quanta of hosted VMs (Worker guests), if any; see worker_vm.ts. */
   hosted: HostedRunner | null = null;
 
-  #devices: Device[] = [];
-  #timed: Device[] = [];
-  // INVARIANT: #devDeadline <= every timed device's nextDeadline() (recomputed after advance).
-  #devDeadline = Infinity;
+  readonly #stops: VmStops = new VmStops(this);
   #last = -1;
   #preempt = false;
   #action = 0; // 1 = pause, 2 = kill the current VM at its next exit
@@ -176,39 +101,6 @@ export class KernelCore {
       : () => clock.now();
   }
 
-  // ---- devices ------------------------------------------------------------
-
-  /** Attaches a device: its ports (if any) to the bus, its hooks to the run loop. */
-  addDevice(device: Device, host: DeviceHost): void {
-    if (device.size > 0) this.bus.attach(device);
-    this.#devices.push(device);
-    if (device.nextDeadline) this.#timed.push(device);
-    device.bind?.(host);
-    this.refreshDeviceDeadline();
-  }
-
-  /** Re-reads the devices' deadlines (a device's moved earlier). */
-  refreshDeviceDeadline(): void {
-    let d = Infinity;
-    for (const dev of this.#timed) d = Math.min(d, dev.nextDeadline!());
-    this.#devDeadline = d;
-  }
-
-  /** Tells every device that a VM was created in `slot`. */
-  vmCreated(slot: number, id: number): void {
-    for (const d of this.#devices) d.vmCreated?.(slot, id);
-  }
-
-  #serviceDevices(now: number): void {
-    for (const d of this.#timed) if (d.nextDeadline!() <= now) d.advance?.(now);
-    this.refreshDeviceDeadline();
-  }
-
-  #devicesBusy(): boolean {
-    for (const d of this.#devices) if (d.busy?.()) return true;
-    return false;
-  }
-
   /** The RDTSC source to give each CPU. */
   get tsc(): () => number {
     return this.#tsc;
@@ -218,7 +110,7 @@ export class KernelCore {
   readonly hostedCore: HostedCore = new HostedCore(
     this,
     (slot, deadline) => this.#idle(slot, IdleKind.Hlt, deadline),
-    (slot, state) => this.#finish(slot, state),
+    (slot, state) => this.#stops.finish(slot, state),
   );
 
   #hostedQuantum(slot: number): void {
@@ -267,7 +159,7 @@ export class KernelCore {
       this.#action = 2;
       return;
     }
-    this.#finish(slot, VmState.Killed);
+    this.#stops.finish(slot, VmState.Killed);
   }
 
   /**
@@ -315,21 +207,22 @@ export class KernelCore {
     const sched = this.config.scheduler;
     const clock = this.config.clock;
     const timers = this.timers;
+    const devices = this.devices;
     const end = performance.now() + maxMs;
     let n = 0;
     let checked = this.instructions;
     for (;;) {
-      if (this.#devDeadline <= clock.now()) this.#serviceDevices(clock.now());
+      if (devices.deadline <= clock.now()) devices.service(clock.now());
       if (timers.size > 0) this.#expireTimers(clock.now());
       if (this.hosted !== null && this.hosted.hold(clock.now())) return SliceResult.Sleep;
       const slot = sched.next();
       if (slot < 0) {
         const next = Math.min(
           timers.size > 0 ? timers.peekDeadline() : Infinity,
-          this.#devDeadline,
+          devices.deadline,
         );
         if (next === Infinity) {
-          return this.#devicesBusy() ? SliceResult.Sleep : SliceResult.Quiescent;
+          return devices.busy() ? SliceResult.Sleep : SliceResult.Quiescent;
         }
         if (clock.kind !== "deterministic") {
           // A device made another due while being served (a Worker answer queued a frame):
@@ -343,8 +236,8 @@ export class KernelCore {
       if (this.hosted !== null && this.hosted.owns(slot)) this.#hostedQuantum(slot);
       else this.#runQuantum(slot);
       if (++n >= maxQuanta) {
-        return sched.length > 0 || timers.size > 0 || this.#devDeadline < Infinity ||
-            this.#devicesBusy()
+        return sched.length > 0 || timers.size > 0 || devices.deadline < Infinity ||
+            devices.busy()
           ? SliceResult.More
           : SliceResult.Quiescent;
       }
@@ -363,7 +256,7 @@ export class KernelCore {
     if (this.hosted !== null && this.hosted.hold(this.config.clock.now())) return Infinity;
     const next = Math.min(
       this.timers.size > 0 ? this.timers.peekDeadline() : Infinity,
-      this.#devDeadline,
+      this.devices.deadline,
     );
     return next === Infinity ? Infinity : Math.max(0, next - this.config.clock.now());
   }
@@ -432,7 +325,7 @@ export class KernelCore {
       const limit = t.maxInstructions[slot]!;
       if (limit > 0) run = Math.min(run, limit - t.instructions[slot]!);
       if (run <= 0) {
-        this.#fault(slot, cpu, "cpu-budget", `instruction limit of ${limit} reached`);
+        this.#stops.fault(slot, cpu, "cpu-budget", `instruction limit of ${limit} reached`);
         break;
       }
       const before = cpu.instructions;
@@ -466,7 +359,7 @@ export class KernelCore {
           }
           if (port.bad !== null) {
             cpu.eip = ioStart(space, cpu.eip);
-            this.#fault(slot, cpu, "bad-device-request", port.bad);
+            this.#stops.fault(slot, cpu, "bad-device-request", port.bad);
             end = true;
           }
           break;
@@ -475,7 +368,7 @@ export class KernelCore {
           end = !this.#pageIn(slot, cpu, space);
           break;
         default:
-          this.#fault(slot, cpu, "internal-error", `unknown CPU stop ${stop}`);
+          this.#stops.fault(slot, cpu, "internal-error", `unknown CPU stop ${stop}`);
           end = true;
       }
       if (end) break;
@@ -493,7 +386,7 @@ export class KernelCore {
     this.current = -1;
     if (this.#action !== 0 && !isFinalState(t.state[slot]!)) {
       if (this.#action === 1) this.pause(slot);
-      else this.#finish(slot, VmState.Killed);
+      else this.#stops.finish(slot, VmState.Killed);
     }
     this.#action = 0;
     this.#endQuantum(slot);
@@ -525,7 +418,7 @@ export class KernelCore {
     switch (regs[EAX]! >>> 0) {
       case Hypercall.Terminate:
         this.table.exitCode[slot] = regs[EBX]!;
-        this.#finish(slot, VmState.Exited);
+        this.#stops.finish(slot, VmState.Exited);
         return true;
       case Hypercall.Idle: {
         const us = regs[EBX]! >>> 0;
@@ -564,8 +457,11 @@ export class KernelCore {
     const lines = t.pending[slot]!;
     const handler = i32[vr + W_HANDLER]! >>> 0;
     if (handler !== 0) {
-      const stack = i32[vr + W_HANDLER_STACK]! >>> 0;
-      if (!this.#upcall(slot, cpu, space, handler, stack)) return false;
+      const failed = upcall(space, cpu, handler, i32[vr + W_HANDLER_STACK]! >>> 0);
+      if (failed !== null) {
+        this.#stops.fault(slot, cpu, failed.reason, failed.detail);
+        return false;
+      }
     }
     i32[vr + W_PENDING] = i32[vr + W_PENDING]! | lines;
     i32[vr + W_WAITING] = 0;
@@ -578,60 +474,6 @@ export class KernelCore {
     return true;
   }
 
-  #upcall(
-    slot: number,
-    cpu: KernelCpu,
-    space: AddressSpace,
-    handler: number,
-    stack: number,
-  ): boolean {
-    if (stack === 0) {
-      // Map the stack pages the frame lands on, then let the CPU push it.
-      const esp = cpu.regs[ESP]! >>> 0;
-      for (let tries = 0; tries < 3; tries++) {
-        if (cpu.upcall(handler)) return true;
-        if (
-          cpu.exit.fault !== "page-fault" ||
-          !this.#tryDemandZero(slot, cpu, space, cpu.exit.faultAddress)
-        ) break;
-      }
-      this.#fault(
-        slot,
-        cpu,
-        "upcall-failed",
-        `cannot push the interrupt frame below ESP 0x${esp.toString(16)}`,
-      );
-      return false;
-    }
-    // Stack switch: the frame is SS, ESP, EFLAGS, CS=1, EIP on the handler stack.
-    const frame = new Uint8Array(20);
-    const v = new DataView(frame.buffer);
-    v.setInt32(0, cpu.eip, true);
-    v.setInt32(4, 1, true);
-    v.setInt32(8, cpu.eflags, true);
-    v.setInt32(12, cpu.regs[ESP]!, true);
-    v.setInt32(16, 0, true);
-    let ok = false;
-    try {
-      ok = writeGuest(space, (stack - 20) >>> 0, frame);
-    } catch (e) {
-      if (!(e instanceof OutOfMemoryError)) throw e;
-    }
-    if (!ok) {
-      this.#fault(
-        slot,
-        cpu,
-        "upcall-failed",
-        `handler stack 0x${stack.toString(16)} is not writable memory`,
-      );
-      return false;
-    }
-    cpu.regs[ESP] = (stack - 20) | 0;
-    cpu.vif = false;
-    cpu.eip = handler;
-    return true;
-  }
-
   /** A CPU fault: maps a demand-zero page and returns true, or stops the VM and returns false. */
   #pageIn(slot: number, cpu: KernelCpu, space: AddressSpace): boolean {
     const e = cpu.exit;
@@ -639,7 +481,7 @@ export class KernelCore {
       return true;
     }
     if (this.table.state[slot] === VmState.Faulted) return false;
-    this.#fault(slot, cpu, e.fault ?? "internal-error", e.detail);
+    this.#stops.fault(slot, cpu, e.fault ?? "internal-error", e.detail);
     return false;
   }
 
@@ -648,52 +490,8 @@ export class KernelCore {
       return demandZero(space, (address >>> 0) >>> PAGE_SHIFT);
     } catch (err) {
       if (!(err instanceof OutOfMemoryError)) throw err;
-      this.#fault(slot, cpu, "out-of-memory", err.message);
+      this.#stops.fault(slot, cpu, "out-of-memory", err.message);
       return false;
     }
   }
-
-  #fault(slot: number, cpu: KernelCpu, reason: string, detail: string): void {
-    const t = this.table;
-    if (isFinalState(t.state[slot]!)) return;
-    const space = t.spaces[slot]!;
-    const e = cpu.exit;
-    const paging = reason === "page-fault";
-    const f: VmFault = {
-      reason,
-      eip: cpu.eip >>> 0,
-      bytes: instructionBytes(space, cpu.eip >>> 0, FAULT_BYTES),
-      address: paging ? e.faultAddress >>> 0 : 0,
-      write: paging ? e.faultWrite : false,
-      detail,
-    };
-    t.faults.set(slot, f);
-    this.#finish(slot, VmState.Faulted);
-  }
-
-  /** Stops a VM for good: leaves every queue, frees its memory and CPU. */
-  #finish(slot: number, state: number): void {
-    const t = this.table;
-    if (isFinalState(t.state[slot]!)) return;
-    this.config.scheduler.remove(slot);
-    this.timers.cancel(slot);
-    if (t.state[slot] === VmState.Idle) {
-      t.idleTicks[slot]! += this.config.clock.now() - t.idleSince[slot]!;
-    }
-    t.setState(slot, state);
-    t.idleKind[slot] = IdleKind.None;
-    t.deadline[slot] = -1;
-    t.spaces[slot]?.release();
-    t.spaces[slot] = null;
-    t.cpus[slot] = null;
-    this.config.console.flush(slot, t.id[slot]!);
-    for (const d of this.#devices) d.vmFinished?.(slot);
-    this.onFinish(slot);
-  }
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

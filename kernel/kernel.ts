@@ -2,7 +2,9 @@
  * The kernel actor: owns physical memory, every VM's control block, page
  * table and CPU, the scheduler, timers and devices, and runs x86 guests
  * quantum by quantum. This file is the public API (VM lifecycle, stats, the
- * async run loop); the hot path is in core.ts.
+ * async run loop); the hot path is in core.ts, the options and their checks
+ * in kernel_options.ts, the reports in _report.ts and what devices see of the
+ * kernel in _device_host.ts.
  *
  * Responsiveness: the kernel runs on the caller's thread and its run loop
  * yields to the event loop between slices of a few milliseconds (and sleeps
@@ -15,104 +17,31 @@
  * @module
  */
 
-import { type ClockKind, createClock } from "./clock.ts";
-import { ConsoleDevice, type ConsoleSink } from "../devices/console.ts";
-import { type InterruptMode, KernelCore, type KernelCpu, SliceResult } from "./core.ts";
-import { Cpu, type CpuOptions, TranslationCache } from "./cpu/mod.ts";
-import {
-  BadOptionError,
-  KernelError,
-  MemoryLimitError,
-  UnknownVmError,
-  VmStateError,
-} from "./errors.ts";
+import { createClock } from "./clock.ts";
+import { ConsoleDevice } from "../devices/console.ts";
+import type { Device, DeviceHost } from "../devices/device.ts";
+import { deviceHost } from "./_device_host.ts";
 import { yieldToEventLoop } from "./_event_loop.ts";
-import { type ImageSource, loadImage } from "./image.ts";
+import { KernelReport } from "./_report.ts";
+import { KernelCore } from "./core.ts";
+import { type KernelCpu, SliceResult } from "./core_types.ts";
+import { Cpu, type CpuOptions } from "./cpu/mod.ts";
+import { BadOptionError, KernelError, UnknownVmError, VmStateError } from "./errors.ts";
+import { loadImage } from "./image.ts";
+import {
+  checkMemory,
+  type CreateOptions,
+  type KernelOptions,
+  kernelSettings,
+  type RunOptions,
+} from "./kernel_options.ts";
 import { VREG, VREGS_ADDRESS, VREGS_VERSION } from "./layout.ts";
 import { AddressSpace, PAGE_SIZE, PhysicalMemory } from "./memory/mod.ts";
 import * as P from "./params.ts";
-import type { Device, DeviceHost } from "../devices/device.ts";
-import { readGuest, writeGuest } from "./guest_memory.ts";
-import { RoundRobinScheduler, type Scheduler } from "./scheduler.ts";
-import type { KernelStats, VmExit, VmInfo, VmStats } from "./vm_info.ts";
-import { isFinalState, VM_STATE_COUNT, VmState, vmStateName } from "./vm_state.ts";
+import { RoundRobinScheduler } from "./scheduler.ts";
+import type { KernelStats, VmExit, VmInfo } from "./vm_info.ts";
+import { isFinalState, VmState, vmStateName } from "./vm_state.ts";
 import type { HostedCreateOptions, HostedRunner, HostedVms } from "./worker_vm.ts";
-
-/**
- * Options of {@linkcode Kernel}.
- *
- * @example
- * ```ts
- * import { Kernel, type KernelOptions } from "@denali/kernel";
- * const options: KernelOptions = { clock: "deterministic", quantum: 1000, interrupts: "batched" };
- * console.log(new Kernel(options).stats().quantum); // 1000
- * ```
- */
-export interface KernelOptions {
-  /**
-   * The CPU's translation tier: on (default), off, or eager (translate at first
-   * execution). One translation cache is shared by every VM of the kernel, so
-   * VMs running the same image share translated code.
-   */
-  jit?: "on" | "off" | "eager";
-  /** "deterministic" (default: virtual time, reproducible runs) or "real" (wall clock). */
-  clock?: ClockKind;
-  /** Instructions per quantum (default 10,000). */
-  quantum?: number;
-  /** "batched" (default: delivered at the VM's next quantum) or "immediate" (switch at once). */
-  interrupts?: InterruptMode;
-  /** CPU speed the kernel assumes, kHz (default 100,000: 100 MHz). */
-  cpuKhz?: number;
-  /** Most physical frames (4 KiB) guest memory may use (default 1,048,576: 4 GiB). */
-  maxFrames?: number;
-  /** Frames reserved up front (default 1024). */
-  initialFrames?: number;
-  /** Largest guest memory of one VM in bytes (default 256 MiB). */
-  maxVmMemory?: number;
-  /** Console bytes retained per VM (default 4096). */
-  consoleRingBytes?: number;
-  /** Receives console output as VMs produce it (flushed at the end of each quantum). */
-  onConsole?: ConsoleSink;
-  /** Scheduling policy (default: round robin with Denali's wake-up boost). */
-  scheduler?: Scheduler;
-  /** Host milliseconds the run loop may run before yielding to the event loop (default 5). */
-  sliceMs?: number;
-}
-
-/**
- * Options of {@linkcode Kernel.create}.
- *
- * @example
- * ```ts
- * import { Kernel, type CreateOptions } from "@denali/kernel";
- * const o: CreateOptions = { image: { flat: new Uint8Array([0xf4]) }, memSize: 128 * 1024 };
- * const k = new Kernel();
- * console.log(k.inspect(k.create(o)).memSize); // 131072
- * ```
- */
-export interface CreateOptions {
-  /** ELF32 i386 bytes, or `{ flat, loadAddress?, entry?, bssSize? }` for a flat binary. */
-  image: ImageSource;
-  /** Guest memory in bytes, rounded up to 4 KiB (default 64 KiB). */
-  memSize?: number;
-  /** A name for listings (default `vm<id>`). */
-  name?: string;
-  /** Stop the VM with a "cpu-budget" fault after this many instructions (default: no limit). */
-  maxInstructions?: number;
-  /** Start it at once (default false: call {@linkcode Kernel.start}). */
-  start?: boolean;
-}
-
-/** Options of {@linkcode Kernel.run}. */
-export interface RunOptions {
-  /** Stops the run loop (VMs keep their state; run again to continue). */
-  signal?: AbortSignal;
-  /**
-   * Keep running when no VM can make progress, sleeping until an interrupt,
-   * a start or a resume (default false: return then).
-   */
-  forever?: boolean;
-}
 
 /**
  * The kernel actor.
@@ -143,6 +72,7 @@ export class Kernel {
   readonly #sliceMs: number;
   /** CPU options shared by every VM: the tier setting and one translation cache. */
   readonly #jit: CpuOptions;
+  readonly #report: KernelReport;
   readonly #waiters = new Map<number, ((exit: VmExit) => void)[]>();
   #nextId = 1;
   #running: Promise<void> | null = null;
@@ -150,38 +80,11 @@ export class Kernel {
 
   /** Creates a kernel with no VMs; see {@linkcode KernelOptions}. */
   constructor(options: KernelOptions = {}) {
-    const quantum = options.quantum ?? P.DEFAULT_QUANTUM;
-    const clock = options.clock ?? "deterministic";
-    const interrupts = options.interrupts ?? "batched";
-    this.#cpuKhz = options.cpuKhz ?? P.DEFAULT_CPU_KHZ;
-    this.#maxVmMemory = options.maxVmMemory ?? P.DEFAULT_MAX_VM_MEMORY;
-    this.#sliceMs = options.sliceMs ?? P.DEFAULT_SLICE_MS;
-    const what = "create kernel";
-    const jit = options.jit ?? "on";
-    if (jit !== "on" && jit !== "off" && jit !== "eager") {
-      throw new BadOptionError(what, `jit "${jit}" is not "on", "off" or "eager"`);
-    }
-    this.#jit = jit === "off" ? { jit: false } : {
-      jit: true,
-      jitCache: new TranslationCache(),
-      ...(jit === "eager" ? { jitThreshold: 0 } : {}),
-    };
-    if (!Number.isInteger(quantum) || quantum < P.MIN_QUANTUM || quantum > P.MAX_QUANTUM) {
-      throw new BadOptionError(what, `quantum ${quantum} is not an integer in 1..${P.MAX_QUANTUM}`);
-    }
-    if (clock !== "deterministic" && clock !== "real") {
-      throw new BadOptionError(what, `clock "${clock}" is not "deterministic" or "real"`);
-    }
-    if (interrupts !== "batched" && interrupts !== "immediate") {
-      throw new BadOptionError(what, `interrupts "${interrupts}" is not "batched" or "immediate"`);
-    }
-    if (!(this.#cpuKhz >= 1000 && this.#cpuKhz <= 100_000_000)) {
-      throw new BadOptionError(what, `cpuKhz ${this.#cpuKhz} is not in 1000..100000000`);
-    }
-    if (!(this.#maxVmMemory >= P.MIN_VM_MEMORY && this.#maxVmMemory <= 0x1_0000_0000)) {
-      throw new BadOptionError(what, `maxVmMemory ${this.#maxVmMemory} is not in 12 KiB..4 GiB`);
-    }
-    if (!(this.#sliceMs > 0)) throw new BadOptionError(what, `sliceMs ${this.#sliceMs} is not > 0`);
+    const settings = kernelSettings(options);
+    this.#cpuKhz = settings.cpuKhz;
+    this.#maxVmMemory = settings.maxVmMemory;
+    this.#sliceMs = settings.sliceMs;
+    this.#jit = settings.jit;
     this.phys = new PhysicalMemory({
       maxFrames: options.maxFrames ?? P.DEFAULT_MAX_FRAMES,
       initialFrames: options.initialFrames ?? P.DEFAULT_INITIAL_FRAMES,
@@ -195,14 +98,15 @@ export class Kernel {
       options.onConsole ? { ...consoleOptions, sink: options.onConsole } : consoleOptions,
     );
     this.#core = new KernelCore({
-      quantum,
-      interrupts,
-      clock: createClock(clock, this.#cpuKhz),
+      quantum: settings.quantum,
+      interrupts: settings.interrupts,
+      clock: createClock(settings.clock, this.#cpuKhz),
       scheduler: options.scheduler ?? new RoundRobinScheduler(),
       phys: this.phys,
       console: this.console,
     });
     this.#core.onFinish = (slot) => this.#finished(slot);
+    this.#report = new KernelReport(this.#core, this.#jit);
   }
 
   // ---- lifecycle ----------------------------------------------------------
@@ -214,7 +118,7 @@ export class Kernel {
    * {@linkcode MemoryLimitError} for a bad memory size.
    */
   create(options: CreateOptions): number {
-    const memSize = this.#checkMemory(options.memSize ?? P.DEFAULT_VM_MEMORY);
+    const memSize = checkMemory(options.memSize ?? P.DEFAULT_VM_MEMORY, this.#maxVmMemory);
     const maxInstructions = options.maxInstructions ?? 0;
     if (!(Number.isSafeInteger(maxInstructions) && maxInstructions >= 0)) {
       throw new BadOptionError(
@@ -246,7 +150,7 @@ export class Kernel {
     t.names[slot] = options.name;
     this.console.release(slot);
     this.#initVregs(slot, space, id, memSize);
-    core.vmCreated(slot, id);
+    core.devices.vmCreated(slot, id);
     if (options.start) this.start(id);
     return id;
   }
@@ -298,7 +202,7 @@ export class Kernel {
   }
 
   #createHosted(options: HostedCreateOptions): number {
-    const memSize = this.#checkMemory(options.memSize);
+    const memSize = checkMemory(options.memSize, this.#maxVmMemory);
     const maxInstructions = options.maxInstructions ?? 0;
     if (!(Number.isSafeInteger(maxInstructions) && maxInstructions >= 0)) {
       throw new BadOptionError("create VM", `maxInstructions ${maxInstructions} is not >= 0`);
@@ -315,7 +219,7 @@ export class Kernel {
     t.names[slot] = options.name;
     this.console.release(slot);
     this.#initVregs(slot, space, id, memSize);
-    this.#core.vmCreated(slot, id);
+    this.#core.devices.vmCreated(slot, id);
     return id;
   }
 
@@ -367,7 +271,9 @@ export class Kernel {
   /** Resolves when the VM stops for good (at once if it already has). */
   wait(id: number): Promise<VmExit> {
     const slot = this.#slot("wait for", id);
-    if (isFinalState(this.#core.table.state[slot]!)) return Promise.resolve(this.#exitOf(slot));
+    if (isFinalState(this.#core.table.state[slot]!)) {
+      return Promise.resolve(this.#report.exit(slot));
+    }
     return new Promise((resolve) => {
       const list = this.#waiters.get(slot);
       if (list) list.push(resolve);
@@ -396,44 +302,13 @@ export class Kernel {
    * {@linkcode DeviceHost} it is bound to.
    */
   attach(device: Device): void {
-    this.#core.addDevice(device, this.#host());
+    this.#core.devices.add(device, this.#host());
   }
 
   #deviceHost: DeviceHost | null = null;
 
   #host(): DeviceHost {
-    if (this.#deviceHost) return this.#deviceHost;
-    const core = this.#core, t = core.table, clock = core.config.clock;
-    const live = (slot: number) =>
-      slot >= 0 && slot < t.capacity && t.spaces[slot] != null && !isFinalState(t.state[slot]!);
-    this.#deviceHost = {
-      now: () => clock.now(),
-      ticksPerMicro: clock.ticksPerMicro,
-      raise: (slot, line) => {
-        if (!live(slot)) return false;
-        const ok = core.raise(slot, line);
-        this.#poke();
-        return ok;
-      },
-      deadlineChanged: () => {
-        core.refreshDeviceDeadline();
-        this.#poke();
-      },
-      vmId: (slot) => live(slot) ? t.id[slot]! : -1,
-      slotOf: (id) => {
-        const slot = t.slotOf(id);
-        return live(slot) ? slot : -1;
-      },
-      readGuest: (slot, addr, length) =>
-        live(slot) ? readGuest(t.spaces[slot]!, addr, length) : null,
-      writeGuest: (slot, addr, bytes) =>
-        live(slot) ? writeGuest(t.spaces[slot]!, addr, bytes) : false,
-      setVreg: (slot, offset, value) => {
-        if (!live(slot) || offset < 0x30 || offset > 0xffc || (offset & 3)) return;
-        this.phys.i32[t.vregs[slot]! + (offset >>> 2)] = value;
-      },
-    };
-    return this.#deviceHost;
+    return this.#deviceHost ??= deviceHost(this.#core, () => this.#poke());
   }
 
   // ---- inspection ---------------------------------------------------------
@@ -451,41 +326,7 @@ export class Kernel {
 
   /** A snapshot of one VM. */
   inspect(id: number): VmInfo {
-    const slot = this.#slot("inspect", id);
-    const t = this.#core.table;
-    const state = t.state[slot]!;
-    const space = t.spaces[slot];
-    const info: VmInfo = {
-      id,
-      name: t.names[slot] ?? `vm${id}`,
-      state: vmStateName(state),
-      memSize: t.memSize[slot]!,
-      residentPages: space ? space.mappedPages() : 0,
-      pending: t.pending[slot]! >>> 0,
-      stats: this.#statsOf(slot),
-    };
-    if (state === VmState.Exited) info.exitCode = t.exitCode[slot]!;
-    const fault = t.faults.get(slot);
-    if (fault) info.fault = { ...fault };
-    const cpu = t.cpus[slot];
-    if (cpu) {
-      const r = cpu.regs;
-      info.registers = {
-        eax: r[0]! >>> 0,
-        ecx: r[1]! >>> 0,
-        edx: r[2]! >>> 0,
-        ebx: r[3]! >>> 0,
-        esp: r[4]! >>> 0,
-        ebp: r[5]! >>> 0,
-        esi: r[6]! >>> 0,
-        edi: r[7]! >>> 0,
-        eip: cpu.eip >>> 0,
-        eflags: cpu.eflags >>> 0,
-      };
-      const jit = cpu.jitStats;
-      if (jit !== undefined && this.#jit.jit) info.jit = jit;
-    }
-    return info;
+    return this.#report.vm(this.#slot("inspect", id), id);
   }
 
   /** The console output a VM retains (its last `consoleRingBytes` bytes). */
@@ -500,31 +341,7 @@ export class Kernel {
 
   /** Kernel-wide counters. */
   stats(): KernelStats {
-    const core = this.#core;
-    const t = core.table;
-    const vms = { total: t.count } as KernelStats["vms"];
-    for (let s = 0; s < VM_STATE_COUNT; s++) vms[vmStateName(s)] = t.byState[s]!;
-    return {
-      clock: core.config.clock.kind,
-      interruptMode: core.config.interrupts,
-      quantum: core.config.quantum,
-      timeMicros: core.config.clock.micros(),
-      contextSwitches: core.switches,
-      quanta: core.quanta,
-      instructions: core.instructions,
-      runQueue: core.config.scheduler.length,
-      timers: core.timers.size,
-      vms,
-      vmsCreated: this.#nextId - 1,
-      interrupts: {
-        raised: core.raisedTotal,
-        delivered: core.deliveredTotal,
-        batches: core.batchesTotal,
-      },
-      framesInUse: this.phys.framesInUse,
-      framesTotal: this.phys.framesTotal,
-      ...(this.#jit.jitCache ? { translations: this.#jit.jitCache.stats } : {}),
-    };
+    return this.#report.kernel(this.#nextId - 1);
   }
 
   // ---- running ------------------------------------------------------------
@@ -602,63 +419,11 @@ export class Kernel {
     return slot;
   }
 
-  #checkMemory(bytes: number): number {
-    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-      throw new MemoryLimitError(
-        bytes,
-        this.#maxVmMemory,
-        `memory size ${bytes} is not a positive integer`,
-      );
-    }
-    const size = Math.ceil(bytes / PAGE_SIZE) * PAGE_SIZE;
-    if (size > this.#maxVmMemory) throw new MemoryLimitError(size, this.#maxVmMemory);
-    if (size < P.MIN_VM_MEMORY) {
-      throw new MemoryLimitError(
-        size,
-        this.#maxVmMemory,
-        `memory of ${size} bytes is below the minimum of ${P.MIN_VM_MEMORY} bytes`,
-      );
-    }
-    return size;
-  }
-
-  #statsOf(slot: number): VmStats {
-    const t = this.#core.table;
-    const clock = this.#core.config.clock;
-    let idle = t.idleTicks[slot]!;
-    if (t.state[slot] === VmState.Idle) idle += clock.now() - t.idleSince[slot]!;
-    const c = this.console.counts(slot);
-    return {
-      instructions: t.instructions[slot]!,
-      quanta: t.quanta[slot]!,
-      interruptsRaised: t.raised[slot]!,
-      interruptsDelivered: t.delivered[slot]!,
-      batches: t.batches[slot]!,
-      idleMicros: Math.floor(idle / clock.ticksPerMicro),
-      faults: t.state[slot] === VmState.Faulted ? 1 : 0,
-      consoleBytes: c.written,
-      consoleDropped: c.dropped,
-    };
-  }
-
-  #exitOf(slot: number): VmExit {
-    const t = this.#core.table;
-    const s = t.state[slot]!;
-    const exit: VmExit = {
-      id: t.id[slot]!,
-      state: s === VmState.Exited ? "exited" : s === VmState.Faulted ? "faulted" : "killed",
-      code: s === VmState.Exited ? t.exitCode[slot]! : 0,
-    };
-    const f = t.faults.get(slot);
-    if (f) exit.fault = { ...f };
-    return exit;
-  }
-
   #finished(slot: number): void {
     const list = this.#waiters.get(slot);
     if (!list) return;
     this.#waiters.delete(slot);
-    const exit = this.#exitOf(slot);
+    const exit = this.#report.exit(slot);
     for (const resolve of list) resolve(exit);
   }
 }

@@ -14,8 +14,9 @@
  *
  * @module
  */
-export { type CreateOptions, Kernel, type KernelOptions, type RunOptions } from "./kernel.ts";
-export type { InterruptMode, KernelCpu } from "./core.ts";
+export { Kernel } from "./kernel.ts";
+export type { CreateOptions, KernelOptions, RunOptions } from "./kernel_options.ts";
+export type { InterruptMode, KernelCpu } from "./core_types.ts";
 export type { KernelStats, VmExit, VmInfo, VmRegisters, VmStats } from "./vm_info.ts";
 export type { VmFault } from "./vm_table.ts";
 export {

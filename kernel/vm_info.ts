@@ -6,7 +6,7 @@
  */
 
 import type { ClockKind } from "./clock.ts";
-import type { InterruptMode } from "./core.ts";
+import type { InterruptMode } from "./core_types.ts";
 import type { JitStats, TranslationCacheStats } from "./cpu/mod.ts";
 import type { VmFault } from "./vm_table.ts";
 import type { VmStateName } from "./vm_state.ts";

@@ -8,6 +8,7 @@
  */
 
 import type { KernelCore } from "./core.ts";
+import { popcount } from "./_interrupts.ts";
 import { IdleKind } from "./vm_table.ts";
 import { isFinalState, VmState } from "./vm_state.ts";
 
@@ -118,10 +119,4 @@ export class HostedCore {
     core.instructions += instructions;
     core.config.clock.advance(instructions);
   }
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
