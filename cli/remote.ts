@@ -163,6 +163,13 @@ function describe(v: VmView): string {
       `              eip ${hex(r.eip)} eflags ${hex(r.eflags)}`,
     );
   }
+  if (v.jit) {
+    const j = v.jit;
+    lines.push(
+      `translated    ${j.regions} regions, ${j.insns} instructions, ${j.codeBytes} bytes of code ` +
+        `(${j.compiled} compiled, ${j.reused} shared); ${j.jitInstructions} instructions run`,
+    );
+  }
   if (v.nic) {
     lines.push(
       `nic           ${v.nic.mac}: ${v.nic.rxFrames} frames in, ${v.nic.txFrames} out, ` +

@@ -236,6 +236,13 @@ export function summary(stats: KernelStats, hostMs: number): string {
     `${stats.interrupts.delivered} delivered in ${stats.interrupts.batches} batches`,
     `denali: memory ${stats.framesInUse} frames in use, ${stats.framesTotal} held ` +
     `(${(stats.framesTotal * 4096 / (1 << 20)).toFixed(1)} MiB)`,
+    ...(stats.translations
+      ? [
+        `denali: translations ${stats.translations.entries} held ` +
+        `(${(stats.translations.bytes / 1024).toFixed(0)} KiB of code), ` +
+        `${stats.translations.compiled} compiled, ${stats.translations.hits} shared`,
+      ]
+      : []),
   ].join("\n");
 }
 

@@ -9,9 +9,10 @@
  * `exit`, and EIP and every register as they were at the start of the
  * faulting instruction. Nothing a guest does makes `run` throw.
  *
- * Tiering (jit/): each block counts its executions; after 32 it takes a
- * translation holding it from the shared {@linkcode TranslationCache} if
- * another VM made one (so VMs of one image share warm code early); at
+ * Tiering (jit/): each block counts its executions; after 32, and every
+ * 1,024 after that, it takes a translation holding it from the shared
+ * {@linkcode TranslationCache} if another VM made one (so VMs of one image
+ * share warm code early); at
  * `jitThreshold` the region rooted at it (with the successors run at least a
  * quarter as often) is translated into a JavaScript function, and every
  * cached block of the region enters that function at its own block from then
@@ -217,7 +218,8 @@ export class Cpu extends CpuState {
           if (t !== null && t.fn === null) t = blk.jit = null; // evicted from the cache
           if (t === null) {
             const h = ++blk.hits;
-            if (h === this.#probe || h >= this.#threshold) {
+            // Ask the shared cache after 32 runs and every 1,024 after; compile at the threshold.
+            if (h === this.#probe || (h & 1023) === 0 || h >= this.#threshold) {
               t = this.#tier(blk, h >= this.#threshold);
             }
           }

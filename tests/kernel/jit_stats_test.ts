@@ -50,3 +50,27 @@ Deno.test({
     assert.equal(kernel.stats().translations, undefined);
   },
 });
+
+Deno.test({
+  name: "Kernel compiles a hot loop once for 200 VMs of one image and shares it",
+  ignore: !hasNasm,
+  fn: async () => {
+    const image = await guest(LOOP.replace("mov ecx, 5000", "mov ecx, 20000"));
+    const { kernel } = recordingKernel(); // the default tier: threshold 16,384
+    // The first VM runs alone and compiles; the other 199 start together after it.
+    const ids = [kernel.create({ image, start: true })];
+    await kernel.run();
+    for (let k = 1; k < 200; k++) ids.push(kernel.create({ image, start: true }));
+    await kernel.run();
+    const infos = ids.map((id) => kernel.inspect(id));
+    assert.ok(infos.every((v) => v.state === "idle"));
+    const compiled = infos.reduce((n, v) => n + v.jit!.compiled, 0);
+    const shared = infos.filter((v) => v.jit!.reused > 0).length;
+    assert.ok(compiled >= 1 && compiled <= 2, `compiled ${compiled} regions in all`);
+    assert.equal(shared, 199, "every later VM took the shared translation");
+    assert.equal(kernel.stats().translations!.compiled, compiled);
+    // Most of every later VM's loop ran translated (it took the code after 32 iterations).
+    assert.ok(infos[199]!.jit!.jitInstructions > 0.9 * infos[199]!.stats.instructions);
+    assert.equal(new Set(infos.map((v) => v.registers!.eax)).size, 1);
+  },
+});
