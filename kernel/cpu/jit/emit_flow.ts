@@ -27,7 +27,7 @@ const jcc = spec({
 const jmp = spec({
   branch: true,
   faults: () => false,
-  emit: (g, i) => g.emit(g.goto(i.target)),
+  emit: (g, i) => g.emit(g.gotoEnd(i.target)),
 });
 
 const jmpRm = spec({
@@ -46,7 +46,7 @@ const call = spec({
   emit(g, i) {
     push(g, 4, String(i.next | 0));
     g.checkStore(String(i.target));
-    g.emit(g.goto(i.target));
+    g.emit(g.gotoEnd(i.target));
   },
 });
 

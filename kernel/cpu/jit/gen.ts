@@ -464,9 +464,19 @@ export class Gen {
     return `pc = ${addr}; ${refund}break L;`;
   }
 
+  /**
+   * Like {@linkcode Gen.goto}, for the last statement of a block: when `addr`
+   * is the next block of the region, control falls through into its `case`.
+   */
+  gotoEnd(addr: number): string {
+    const idx = this.#indexOf(addr);
+    if (this.last && idx >= 0 && idx === this.block + 1) return `bi = ${idx};`;
+    return this.goto(addr);
+  }
+
   /** After a conditional branch: the last instruction of a block continues at `next`. */
   fallThrough(next: number): void {
-    if (this.last) this.emit(this.goto(next));
+    if (this.last) this.emit(this.gotoEnd(next));
   }
 
   #refund(): string {

@@ -200,7 +200,7 @@ export function generate(blocks: RegionBlock[]): Generated {
       if (!s.branch) g.checkStore(String(i.next));
     });
     const last = b.insns[n - 1]!;
-    if (!branched) g.emit(g.goto(last.next));
+    if (!branched) g.emit(g.gotoEnd(last.next));
     g.emit("}");
   });
   const refs = [...g.handlerRefs].map((k) => `const I${k} = I[${k}];`).join("\n");
