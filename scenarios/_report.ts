@@ -89,6 +89,26 @@ export class Report {
     this.rows.push(row);
   }
 
+  /**
+   * Measures each point in turn (a VM count, usually) and adds the row, or
+   * rows, that `measure` gives for it; returns this report.
+   *
+   * @example
+   * ```ts
+   * import { Report } from "./_report.ts";
+   * const r = new Report("squares", [{ key: "n", title: "N" }, { key: "sq", title: "N^2" }]);
+   * await r.sweep([1, 2, 3], (n) => Promise.resolve({ n, sq: n * n }));
+   * console.log(r.rows.map((x) => x.sq)); // [ 1, 4, 9 ]
+   * ```
+   */
+  async sweep<P>(points: readonly P[], measure: (point: P) => Promise<Row | Row[]>): Promise<this> {
+    for (const point of points) {
+      const rows = await measure(point);
+      for (const row of Array.isArray(rows) ? rows : [rows]) this.add(row);
+    }
+    return this;
+  }
+
   /** The rows as an aligned text table. */
   table(): string {
     const cell = (c: Column, v: number | string | undefined) =>

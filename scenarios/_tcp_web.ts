@@ -16,7 +16,7 @@
 
 import { buildImage, hasGcc32 } from "../guests/build.ts";
 import { Machine } from "../api/machine.ts";
-import { TapBridge } from "../devices/net/mod.ts";
+import { netnsUnavailable, TapNamespace } from "./_netns.ts";
 import { prng, Zipf } from "./_zipf.ts";
 
 export { hasGcc32 };
@@ -210,16 +210,6 @@ export async function runTcpWeb(o: TcpWebOptions): Promise<TcpWebResult> {
   }
 }
 
-async function sh(cmd: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  try {
-    const r = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    const dec = new TextDecoder();
-    return { ok: r.success, out: dec.decode(r.stdout) + dec.decode(r.stderr) };
-  } catch (e) {
-    return { ok: false, out: (e as Error).message };
-  }
-}
-
 /**
  * Why host load through a TAP bridge cannot run here, or null if it can:
  * Linux, root, --allow-ffi, /dev/net/tun, `ip` and the tool.
@@ -230,16 +220,8 @@ async function sh(cmd: string, ...args: string[]): Promise<{ ok: boolean; out: s
  * console.log(await tapUnavailable("wrk") ?? "available");
  * ```
  */
-export async function tapUnavailable(tool: "wrk" | "httperf"): Promise<string | null> {
-  if (Deno.build.os !== "linux") return "TAP devices need Linux";
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return "needs --allow-ffi";
-  if ((await sh("id", "-u")).out.trim() !== "0") return "needs root (TAP and network namespaces)";
-  if (!(await sh("test", "-c", "/dev/net/tun")).ok) return "/dev/net/tun is missing";
-  if (!(await sh("ip", "-V")).ok) return "`ip` (iproute2) is not installed";
-  if (!(await sh(tool, tool === "wrk" ? "-v" : "--version")).out.match(/wrk|httperf/i)) {
-    return `\`${tool}\` is not installed (apt-get install -y ${tool})`;
-  }
-  return null;
+export function tapUnavailable(tool: "wrk" | "httperf"): Promise<string | null> {
+  return netnsUnavailable([tool]);
 }
 
 /** Loads `server` from the host through a TAP bridge in a private namespace. */
@@ -249,34 +231,16 @@ async function hostLoad(
   tool: "wrk" | "httperf",
   seconds: number,
 ): Promise<{ tool: string; requestsPerSec: number; p50Ms: number; p99Ms: number; errors: number }> {
-  const ns = `dnl-web-${Deno.pid}`;
-  const dev = `dnlw${Deno.pid % 100000}`;
-  const tap = TapBridge.open({ name: dev, switch: machine.nic.switch });
+  const net = TapNamespace.open({
+    ns: `dnl-web-${Deno.pid}`,
+    dev: `dnlw${Deno.pid % 100000}`,
+    switch: machine.nic.switch,
+  });
   try {
-    for (
-      const args of [
-        ["netns", "add", ns],
-        ["link", "set", dev, "netns", ns],
-        ["-n", ns, "addr", "add", "10.0.255.254/16", "dev", dev],
-        ["-n", ns, "link", "set", dev, "up"],
-      ]
-    ) {
-      const r = await sh("ip", ...args);
-      if (!r.ok) throw new Error(`Cannot set up the TAP bridge: ip ${args.join(" ")}: ${r.out}`);
-    }
+    await net.up();
     const url = `http://${ipOfVm(server)}/bytes/1024`;
     if (tool === "wrk") {
-      const r = await sh(
-        "ip",
-        ..."netns exec".split(" "),
-        ns,
-        "wrk",
-        "-t1",
-        "-c8",
-        `-d${seconds}s`,
-        "--latency",
-        url,
-      );
+      const r = await net.exec("wrk", "-t1", "-c8", `-d${seconds}s`, "--latency", url);
       const num = (re: RegExp) => Number(re.exec(r.out)?.[1] ?? NaN);
       const ms = (re: RegExp) => {
         const m = re.exec(r.out);
@@ -292,11 +256,7 @@ async function hostLoad(
       };
     }
     const rate = 200;
-    const r = await sh(
-      "ip",
-      "netns",
-      "exec",
-      ns,
+    const r = await net.exec(
       "httperf",
       `--server=${ipOfVm(server)}`,
       "--uri=/bytes/1024",
@@ -313,7 +273,6 @@ async function hostLoad(
       errors: num(/Errors: total (\d+)/) || 0,
     };
   } finally {
-    await tap.close();
-    await sh("ip", "netns", "delete", ns);
+    await net.close();
   }
 }

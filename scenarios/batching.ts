@@ -17,7 +17,8 @@
  */
 
 import { intList, positive, runMain, scenarioArgs } from "./_args.ts";
-import { type LanResult, runLan } from "./_lan.ts";
+import { bestOf } from "./_best_of.ts";
+import { runLan } from "./_lan.ts";
 import { Report } from "./_report.ts";
 
 /**
@@ -68,37 +69,28 @@ export async function batching(
     { key: "timeouts", title: "timeouts" },
   ]);
   await runLan({ servers: 8, clients: o.clients, requests: Math.min(o.requests, 5000) }); // warm-up
-  for (const n of o.vms) {
-    const got: Record<string, LanResult> = {};
-    for (let rep = 0; rep < (o.repeats ?? 1); rep++) {
-      for (const mode of ["batched", "immediate"] as const) {
-        log(`batching: ${n} servers, ${mode}...`);
-        const r = await runLan({
-          servers: n,
-          clients: o.clients,
-          requests: o.requests,
-          interrupts: mode,
-        });
-        if (!got[mode] || r.throughput > got[mode].throughput) got[mode] = r;
-      }
-    }
-    for (const mode of ["batched", "immediate"] as const) {
-      const r = got[mode]!;
-      report.add({
+  const modes = ["batched", "immediate"] as const;
+  return await report.sweep(o.vms, async (n) => {
+    const got = await bestOf({ modes, repeats: o.repeats ?? 1 }, (mode) => {
+      log(`batching: ${n} servers, ${mode}...`);
+      return runLan({ servers: n, clients: o.clients, requests: o.requests, interrupts: mode });
+    });
+    return modes.map((mode) => {
+      const r = got[mode];
+      return {
         vms: n,
         mode,
         throughput: r.throughput,
         kernelThroughput: r.kernelThroughput,
-        gain: mode === "batched" ? (r.throughput / got.immediate!.throughput - 1) * 100 : 0,
+        gain: mode === "batched" ? (r.throughput / got.immediate.throughput - 1) * 100 : 0,
         switchesPerReply: r.switches / Math.max(1, r.completed),
         linesPerBatch: r.interrupts / Math.max(1, r.batches),
         p50: r.p50,
         p99: r.p99,
         timeouts: r.timeouts,
-      });
-    }
-  }
-  return report;
+      };
+    });
+  });
 }
 
 const USAGE = `Usage: deno run -A scenarios/batching.ts [options]

@@ -76,7 +76,7 @@ export async function game(
     { key: "hostUpdatesPerSec", title: "updates/s (host)" },
     { key: "timeouts", title: "timeouts" },
   ]);
-  for (const n of o.vms) {
+  return await report.sweep(o.vms, async (n) => {
     log(`game: ${n} servers, ${n * o.players} players...`);
     const r = await runLan({
       servers: n,
@@ -87,7 +87,7 @@ export async function game(
       thinkMicros: o.thinkMicros,
       clientTable: (c) => [(c % n) + 1],
     });
-    report.add({
+    return {
       vms: n,
       players: n * o.players,
       updatesPerSec: r.completed / Math.max(1e-9, r.kernelMicros / 1e6),
@@ -96,9 +96,8 @@ export async function game(
       p99: r.p99,
       hostUpdatesPerSec: r.throughput,
       timeouts: r.timeouts,
-    });
-  }
-  return report;
+    };
+  });
 }
 
 /**
@@ -125,10 +124,10 @@ export async function gameUdp(
     { key: "snapshots", title: "snapshots" },
     { key: "lost", title: "no welcome" },
   ]);
-  for (const n of o.vms) {
+  return await report.sweep(o.vms, async (n) => {
     log(`game: ${n} UDP servers, ${n * o.players} players...`);
     const r = await runUdpGame({ servers: n, players: o.players, seconds: o.seconds });
-    report.add({
+    return {
       vms: n,
       players: n * o.players,
       p50: r.p50,
@@ -137,9 +136,8 @@ export async function gameUdp(
       max: r.max,
       snapshots: r.snapshots,
       lost: r.lost,
-    });
-  }
-  return report;
+    };
+  });
 }
 
 const USAGE = `Usage: deno run -A scenarios/game.ts [options]

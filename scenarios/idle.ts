@@ -17,7 +17,8 @@
  */
 
 import { intList, positive, runMain, scenarioArgs } from "./_args.ts";
-import { type LanResult, runLan } from "./_lan.ts";
+import { bestOf } from "./_best_of.ts";
+import { runLan } from "./_lan.ts";
 import { Report, type Row } from "./_report.ts";
 
 /**
@@ -70,38 +71,34 @@ export async function idle(
     { key: "timeouts", title: "timeouts" },
   ]);
   await runLan({ servers: 4, clients: o.clients, requests: Math.min(o.requests, 2000) }); // warm-up
-  for (const n of o.vms) {
-    const got: Record<string, LanResult> = {};
-    for (let rep = 0; rep < (o.repeats ?? 1); rep++) {
-      for (const wait of ["idle", "poll"] as const) {
-        log(`idle: ${n} servers, ${wait}...`);
-        const r = await runLan({
-          servers: n,
-          clients: o.clients,
-          requests: o.requests,
-          serverWait: wait,
-          maxHostMs: o.maxHostMs,
-        });
-        if (!got[wait] || r.throughput > got[wait].throughput) got[wait] = r;
-      }
-    }
-    for (const wait of ["idle", "poll"] as const) {
-      const r = got[wait]!;
-      report.add({
+  const modes = ["idle", "poll"] as const;
+  return await report.sweep(o.vms, async (n) => {
+    const got = await bestOf({ modes, repeats: o.repeats ?? 1 }, (wait) => {
+      log(`idle: ${n} servers, ${wait}...`);
+      return runLan({
+        servers: n,
+        clients: o.clients,
+        requests: o.requests,
+        serverWait: wait,
+        maxHostMs: o.maxHostMs,
+      });
+    });
+    return modes.map((wait) => {
+      const r = got[wait];
+      return {
         vms: n,
         wait,
         throughput: r.throughput,
         kernelThroughput: r.kernelThroughput,
-        ratio: wait === "idle" ? r.throughput / Math.max(1e-9, got.poll!.throughput) : 1,
+        ratio: wait === "idle" ? r.throughput / Math.max(1e-9, got.poll.throughput) : 1,
         mipsPerReply: r.instructions / Math.max(1, r.completed),
         p50: r.p50,
         p99: r.p99,
         completed: r.completed,
         timeouts: r.timeouts,
-      });
-    }
-  }
-  return report;
+      };
+    });
+  });
 }
 
 const USAGE = `Usage: deno run -A scenarios/idle.ts [options]

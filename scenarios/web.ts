@@ -78,7 +78,7 @@ export async function web(o: WebOptions, log: (line: string) => void = () => {})
     { key: "timeouts", title: "timeouts" },
   ]);
   await runLan({ servers: 10, clients: o.clients, requests: Math.min(o.requests, 5000) });
-  for (const n of o.vms) {
+  return await report.sweep(o.vms, async (n) => {
     log(`web: ${n} servers...`);
     const r = await runLan({
       servers: n,
@@ -87,7 +87,7 @@ export async function web(o: WebOptions, log: (line: string) => void = () => {})
       work: o.work,
       replyBytes: 1514,
     });
-    report.add({
+    return {
       vms: n,
       used: r.serversUsed,
       throughput: r.throughput,
@@ -99,9 +99,8 @@ export async function web(o: WebOptions, log: (line: string) => void = () => {})
       startMicros: r.createMs * 1000 / (n + o.clients),
       guestKiB: r.guestBytesPerVm / 1024,
       timeouts: r.timeouts,
-    });
-  }
-  return report;
+    };
+  });
 }
 
 /**
@@ -141,7 +140,7 @@ export async function webTcp(
       ]
       : []),
   ]);
-  for (const n of o.vms) {
+  return await report.sweep(o.vms, async (n) => {
     log(`web: ${n} httpd VMs, ${o.clients} httpload VMs...`);
     const r = await runTcpWeb({
       servers: n,
@@ -149,7 +148,7 @@ export async function webTcp(
       requests: o.requests,
       ...(o.tap ? { tap: o.tap, tapSeconds: o.tapSeconds ?? 5 } : {}),
     });
-    report.add({
+    return {
       vms: n,
       clients: o.clients,
       asked: r.serversAsked,
@@ -160,9 +159,8 @@ export async function webTcp(
       maxMicros: r.maxMicros,
       errors: r.errors,
       ...(r.tap ? { tapRps: r.tap.requestsPerSec, tapP50: r.tap.p50Ms } : {}),
-    });
-  }
-  return report;
+    };
+  });
 }
 
 const USAGE = `Usage: deno run -A scenarios/web.ts [options]

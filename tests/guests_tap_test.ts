@@ -11,32 +11,13 @@
  * skipped with the reason.
  */
 import { assert } from "./_assert.ts";
-import { Kernel, NicDevice, TapBridge } from "../mod.ts";
+import { Kernel, NicDevice } from "../mod.ts";
+import { netnsUnavailable, TapNamespace } from "../scenarios/_netns.ts";
 import { buildGuest, hasGcc32 } from "./los_harness.ts";
 
-async function sh(cmd: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  try {
-    const r = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    const dec = new TextDecoder();
-    return { ok: r.success, out: dec.decode(r.stdout) + dec.decode(r.stderr) };
-  } catch (e) {
-    return { ok: false, out: (e as Error).message };
-  }
-}
-
 async function why(tools: string[]): Promise<string | null> {
-  if (Deno.build.os !== "linux") return "TAP devices need Linux";
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return "needs --allow-ffi";
   if (!(await hasGcc32())) return "gcc -m32 is missing (apt-get install -y gcc-multilib)";
-  if ((await sh("id", "-u")).out.trim() !== "0") return "needs root (TAP and network namespaces)";
-  if (!(await sh("test", "-c", "/dev/net/tun")).ok) return "/dev/net/tun is missing";
-  if (!(await sh("ip", "-V")).ok) return "`ip` is not installed (apt-get install -y iproute2)";
-  for (const t of tools) {
-    if (!(await sh("sh", "-c", `command -v ${t}`)).ok) {
-      return `\`${t}\` is not installed (apt-get install -y ${t})`;
-    }
-  }
-  return null;
+  return await netnsUnavailable(tools);
 }
 
 const skipCurl = await why(["curl"]);
@@ -52,13 +33,8 @@ function pattern(n: number): string {
 
 /** Three httpd guests on a real-clock kernel, bridged into a fresh namespace. */
 async function withServers(
-  fn: (
-    inNs: (...cmd: string[]) => Promise<{ ok: boolean; out: string }>,
-    ips: string[],
-  ) => Promise<void>,
+  fn: (net: TapNamespace, ips: string[]) => Promise<void>,
 ) {
-  const ns = `dnl-g-${Deno.pid}`;
-  const dev = `dnlg${Deno.pid % 100000}`;
   const kernel = new Kernel({ clock: "real" });
   const nic = new NicDevice();
   kernel.attach(nic);
@@ -68,27 +44,20 @@ async function withServers(
     const id = kernel.create({ image, memSize: 8 << 20, start: true });
     ips.push(`10.0.${id >> 8}.${id & 255}`);
   }
-  const tap = TapBridge.open({ name: dev, switch: nic.switch });
+  const net = TapNamespace.open({
+    ns: `dnl-g-${Deno.pid}`,
+    dev: `dnlg${Deno.pid % 100000}`,
+    switch: nic.switch,
+  });
   const stop = new AbortController();
   const running = kernel.run({ signal: stop.signal, forever: true });
   try {
-    for (
-      const args of [
-        ["netns", "add", ns],
-        ["link", "set", dev, "netns", ns],
-        ["-n", ns, "addr", "add", "10.0.255.254/16", "dev", dev],
-        ["-n", ns, "link", "set", dev, "up"],
-      ]
-    ) {
-      const r = await sh("ip", ...args);
-      assert.ok(r.ok, `ip ${args.join(" ")}: ${r.out}`);
-    }
-    await fn((...cmd) => sh("ip", "netns", "exec", ns, ...cmd), ips);
+    await net.up();
+    await fn(net, ips);
   } finally {
     stop.abort();
     await running;
-    await tap.close();
-    await sh("ip", "netns", "del", ns);
+    await net.close();
   }
 }
 
@@ -98,12 +67,12 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    await withServers(async (inNs, ips) => {
+    await withServers(async (net, ips) => {
       for (const ip of ips) {
-        const body = await inNs("curl", "-sS", "--max-time", "20", `http://${ip}/bytes/5000`);
+        const body = await net.exec("curl", "-sS", "--max-time", "20", `http://${ip}/bytes/5000`);
         assert.ok(body.ok, body.out);
         assert.equal(body.out, pattern(5000), `body from ${ip}`);
-        const old = await inNs(
+        const old = await net.exec(
           "curl",
           "-sS",
           "--http1.0",
@@ -116,19 +85,15 @@ Deno.test({
         assert.match(old.out, /^HTTP\/1\.0 200 OK\r\n/);
         assert.match(old.out, /Content-Length: 300000\r\nConnection: close\r\n\r\n/);
         assert.ok(old.out.endsWith(pattern(300000)), `300 KB body from ${ip}`);
-        const missing = await inNs(
+        const missing = await net.exec(
           "curl",
-          "-s",
-          "-o",
-          "/dev/null",
-          "-w",
-          "%{http_code}",
+          ..."-s -o /dev/null -w %{http_code}".split(" "),
           `http://${ip}/nothing`,
         );
         assert.equal(missing.out, "404");
       }
       // Several URLs in one curl: HTTP/1.1 keep-alive reuses the connection.
-      const many = await inNs(
+      const many = await net.exec(
         "curl",
         "-sS",
         "-v",
@@ -150,14 +115,14 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
-    await withServers(async (inNs, ips) => {
-      const wrk = await inNs("wrk", "-t1", "-c8", "-d3s", `http://${ips[0]}/bytes/1024`);
+    await withServers(async (net, ips) => {
+      const wrk = await net.exec("wrk", "-t1", "-c8", "-d3s", `http://${ips[0]}/bytes/1024`);
       assert.ok(wrk.ok, wrk.out);
       const requests = Number(/(\d+) requests in/.exec(wrk.out)?.[1] ?? 0);
       assert.ok(requests > 0, wrk.out);
       assert.doesNotMatch(wrk.out, /Socket errors|Non-2xx/, wrk.out);
       console.log(`wrk: ${/Requests\/sec:\s+[\d.]+/.exec(wrk.out)?.[0]}`);
-      const hp = await inNs(
+      const hp = await net.exec(
         "httperf",
         `--server=${ips[1]}`,
         "--uri=/bytes/1024",

@@ -22,16 +22,19 @@ async function files(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-/** Runs a scenario's main into a fresh directory; checks its CSV and SVGs; returns both. */
+/**
+ * Runs a scenario's main with `flags` (separated by spaces) into a fresh directory; checks its CSV
+ * and SVGs; returns its report.
+ */
 async function scenario(
   name: string,
   main: (args: string[]) => Promise<Report | null>,
-  args: string[],
+  flags: string,
   svgs: string[],
 ): Promise<Report> {
   const dir = await Deno.makeTempDir();
   try {
-    const report = await main([...args, "--out", dir, "--quiet"]);
+    const report = await main([...flags.split(" "), "--out", dir, "--quiet"]);
     assert.ok(report, `${name} returned its report`);
     const written = await files(dir);
     assert.deepEqual([...written.keys()].sort(), [`${name}.csv`, ...svgs].sort());
@@ -50,7 +53,7 @@ async function scenario(
 }
 
 Deno.test("scenario many starts, runs and measures N VMs", async () => {
-  const r = await scenario("many", many, ["--vms", "50,200", "--rounds", "2", "--work", "200"], [
+  const r = await scenario("many", many, "--vms 50,200 --rounds 2 --work 200", [
     "many.svg",
     "many_memory.svg",
   ]);
@@ -66,14 +69,9 @@ Deno.test("scenario many starts, runs and measures N VMs", async () => {
 });
 
 Deno.test("scenario switch measures the cost of a context switch", async () => {
-  const r = await scenario("switch", switchCost, [
-    "--vms",
-    "2,50",
-    "--idle",
-    "0,100",
-    "--switches",
-    "20000",
-  ], ["switch.svg"]);
+  const r = await scenario("switch", switchCost, "--vms 2,50 --idle 0,100 --switches 20000", [
+    "switch.svg",
+  ]);
   assert.deepEqual(r.rows.map((x) => [x.vms, x.idle]), [[2, 0], [50, 0], [2, 100], [50, 100]]);
   for (const row of r.rows) {
     assert.ok(Number(row.switches) >= 20_000);
@@ -82,14 +80,9 @@ Deno.test("scenario switch measures the cost of a context switch", async () => {
 });
 
 Deno.test("scenario batching compares batched and immediate interrupts", async () => {
-  const r = await scenario("batching", batching, [
-    "--vms",
-    "4,16",
-    "--clients",
-    "8",
-    "--requests",
-    "300",
-  ], ["batching.svg"]);
+  const r = await scenario("batching", batching, "--vms 4,16 --clients 8 --requests 300", [
+    "batching.svg",
+  ]);
   assert.deepEqual(r.rows.map((x) => [x.vms, x.mode]), [
     [4, "batched"],
     [4, "immediate"],
@@ -103,7 +96,7 @@ Deno.test("scenario batching compares batched and immediate interrupts", async (
 });
 
 Deno.test("scenario idle compares idling with busy polling", async () => {
-  const r = await scenario("idle", idle, ["--vms", "2,4", "--clients", "4", "--requests", "200"], [
+  const r = await scenario("idle", idle, "--vms 2,4 --clients 4 --requests 200", [
     "idle.svg",
     "idle_kernel.svg",
   ]);
@@ -118,7 +111,7 @@ Deno.test("scenario idle compares idling with busy polling", async () => {
 });
 
 Deno.test("scenario web runs web servers under a Zipf load", async () => {
-  const r = await scenario("web", web, ["--vms", "20,200", "--clients", "8", "--requests", "400"], [
+  const r = await scenario("web", web, "--vms 20,200 --clients 8 --requests 400", [
     "web.svg",
     "web_latency.svg",
   ]);
@@ -132,22 +125,18 @@ Deno.test("scenario web runs web servers under a Zipf load", async () => {
 const HAVE_GCC = await hasGcc32();
 const NO_TAP = await tapUnavailable("wrk");
 
+/** Runs scenario web with the real TCP guests: two httpd VMs, ten requests per client. */
+function webTcp(flags: string): Promise<Report> {
+  return scenario("web_tcp", web, `--guests tcp --vms 2 --requests 10 ${flags}`, ["web_tcp.svg"]);
+}
+
 Deno.test({
   name: HAVE_GCC
     ? "scenario web --guests tcp runs httpd VMs under httpload VMs over the library OS's TCP"
     : "scenario web --guests tcp: SKIPPED, gcc -m32 is missing",
   ignore: !HAVE_GCC,
   async fn() {
-    const r = await scenario("web_tcp", web, [
-      "--guests",
-      "tcp",
-      "--vms",
-      "2",
-      "--clients",
-      "2",
-      "--requests",
-      "10",
-    ], ["web_tcp.svg"]);
+    const r = await webTcp("--clients 2");
     assert.deepEqual(r.rows.map((x) => [x.vms, x.replies, x.errors]), [[2, 20, 0]]);
   },
 });
@@ -158,33 +147,13 @@ Deno.test({
     : "scenario web --tap wrk loads an httpd VM from the host through a TAP bridge",
   ignore: !HAVE_GCC || NO_TAP !== null,
   async fn() {
-    const r = await scenario("web_tcp", web, [
-      "--guests",
-      "tcp",
-      "--vms",
-      "2",
-      "--clients",
-      "1",
-      "--requests",
-      "10",
-      "--tap",
-      "wrk",
-      "--tap-seconds",
-      "1",
-    ], ["web_tcp.svg"]);
+    const r = await webTcp("--clients 1 --tap wrk --tap-seconds 1");
     assert.ok(Number(r.rows[0]!.tapRps) > 0, "wrk got replies through the TAP bridge");
   },
 });
 
 Deno.test("scenario game reports latency percentiles for game servers", async () => {
-  const r = await scenario("game", game, [
-    "--vms",
-    "2,4",
-    "--players",
-    "4",
-    "--requests",
-    "300",
-  ], ["game.svg"]);
+  const r = await scenario("game", game, "--vms 2,4 --players 4 --requests 300", ["game.svg"]);
   assert.deepEqual(r.rows.map((x) => [x.vms, x.players]), [[2, 8], [4, 16]]);
   for (const row of r.rows) assert.ok(Number(row.p50) > 0 && Number(row.p50) <= Number(row.p99));
 });
@@ -195,16 +164,9 @@ Deno.test({
     : "scenario game --guests udp: SKIPPED, gcc -m32 is missing",
   ignore: !HAVE_GCC,
   async fn() {
-    const r = await scenario("game_udp", game, [
-      "--guests",
-      "udp",
-      "--vms",
-      "1",
-      "--players",
-      "2",
-      "--seconds",
-      "1",
-    ], ["game_udp.svg"]);
+    const r = await scenario("game_udp", game, "--guests udp --vms 1 --players 2 --seconds 1", [
+      "game_udp.svg",
+    ]);
     assert.deepEqual(r.rows.map((x) => [x.vms, x.players, x.lost]), [[1, 2, 0]]);
     assert.ok(Number(r.rows[0]!.p50) > 0 && Number(r.rows[0]!.p50) <= Number(r.rows[0]!.max));
   },
@@ -220,40 +182,27 @@ Deno.test("demo boots web servers and clients, shows a live table and a summary"
   assert.match(out, /popularity \(Zipf\) +the busiest 1% of servers sent \d+% of the replies/);
 });
 
+/** Runs `deno run -A scenarios/many.ts <args>` as a program; returns its exit code and output. */
+async function runMany(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../scenarios/many.ts", import.meta.url).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr) };
+}
+
 Deno.test("scenarios run as programs: deno run scenarios/many.ts --size small", async () => {
   const dir = await Deno.makeTempDir();
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../scenarios/many.ts", import.meta.url).pathname,
-      "--size",
-      "small",
-      "--out",
-      dir,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(r.stdout);
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-  assert.match(stdout, /^ +VMs +start us\/VM +kernel B\/VM/);
-  assert.match(stdout, /\n *1,000 +[\d.]+/);
-  const bad = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("../scenarios/many.ts", import.meta.url).pathname,
-      "--size",
-      "huge",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const r = await runMany("--size", "small", "--out", dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ +VMs +start us\/VM +kernel B\/VM/);
+  assert.match(r.stdout, /\n *1,000 +[\d.]+/);
+  const bad = await runMany("--size", "huge");
   assert.equal(bad.code, 2);
-  assert.equal(
-    new TextDecoder().decode(bad.stderr),
-    'denali: Cannot parse --size: "huge" is not one of small, full\n',
-  );
+  assert.equal(bad.stderr, 'denali: Cannot parse --size: "huge" is not one of small, full\n');
   await Deno.remove(dir, { recursive: true });
 });

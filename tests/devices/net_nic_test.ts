@@ -11,13 +11,37 @@ function lan(nic: NicOptions = {}): { kernel: Kernel; nic: NicDevice } {
   return { kernel, nic: device };
 }
 
+/**
+ * A fresh LAN with two VMs started: a pinger (VM 1, three frames of `text` to VM 2) and an
+ * echoer of `echoes` frames (VM 2; 0: forever).
+ */
+async function pingPair(text: string, echoes: number) {
+  const { kernel, nic } = lan();
+  const a = kernel.create({ image: await pinger(2, text, 3), start: true });
+  const b = kernel.create({ image: await echoer(echoes), start: true });
+  return { kernel, nic, a, b };
+}
+
+/** A fresh LAN (with `nic` options) and a sink VM started on it, as `s`. */
+async function sinkLan(nic: NicOptions = {}) {
+  const { kernel, nic: device } = lan(nic);
+  const s = kernel.create({ image: await sink(), start: true });
+  return { kernel, nic: device, s };
+}
+
+/** Guest code that exits with the NIC's transmit status (an IN on NIC_TX) as its exit code. */
+const EXIT_WITH_TX_STATUS = `
+        mov dx, NIC_TX
+        in eax, dx
+        mov ebx, eax
+        xor eax, eax
+        vmcall`;
+
 Deno.test({
   name: "NIC carries frames between two VMs through the switch, both ways",
   ignore,
   async fn() {
-    const { kernel, nic } = lan();
-    const a = kernel.create({ image: await pinger(2, "hello", 3), start: true });
-    const b = kernel.create({ image: await echoer(3), start: true });
+    const { kernel, nic, a, b } = await pingPair("hello", 3);
     await kernel.run();
     assert.equal(kernel.inspect(a).state, "exited");
     assert.equal(kernel.inspect(b).state, "exited");
@@ -65,8 +89,7 @@ Deno.test({
   name: "NIC drops and counts frames past a VM's receive queue bound",
   ignore,
   async fn() {
-    const { kernel, nic } = lan({ rxQueue: 8 });
-    const s = kernel.create({ image: await sink(), start: true });
+    const { kernel, nic, s } = await sinkLan({ rxQueue: 8 });
     const a = kernel.create({ image: await sender(s, "x", 20), start: true });
     await kernel.run();
     assert.equal(kernel.inspect(a).state, "exited");
@@ -87,8 +110,7 @@ Deno.test({
   name: "NIC refuses sends past the transmit queue bound with status 1 and counts them",
   ignore,
   async fn() {
-    const { kernel, nic } = lan({ txQueue: 4 });
-    const s = kernel.create({ image: await sink(), start: true });
+    const { kernel, nic, s } = await sinkLan({ txQueue: 4 });
     const a = kernel.create({
       image: await netGuest(`
         SET_SRC_MAC frame+4
@@ -97,11 +119,7 @@ Deno.test({
         NIC_SEND frame
         dec edi
         jnz again
-        mov dx, NIC_TX
-        in eax, dx
-        mov ebx, eax
-        xor eax, eax
-        vmcall
+        ${EXIT_WITH_TX_STATUS}
       frame: dd 14
         db ${macBytes(s)}
         times 6 db 0
@@ -121,16 +139,11 @@ Deno.test({
     "NIC refuses a frame whose source MAC is not the VM's (status 2) and the switch learns nothing",
   ignore,
   async fn() {
-    const { kernel, nic } = lan();
-    const s = kernel.create({ image: await sink(), start: true });
+    const { kernel, nic, s } = await sinkLan();
     const a = kernel.create({
       image: await netGuest(`
         NIC_SEND frame
-        mov dx, NIC_TX
-        in eax, dx
-        mov ebx, eax
-        xor eax, eax
-        vmcall
+        ${EXIT_WITH_TX_STATUS}
       frame: dd 14
         db 0xff,0xff,0xff,0xff,0xff,0xff
         db ${macBytes(s)}       ; the sink's MAC as source
@@ -180,9 +193,7 @@ Deno.test({
   name: "NIC receive interrupt wakes a waiting VM, which sleeps again when the queue is empty",
   ignore,
   async fn() {
-    const { kernel, nic } = lan();
-    const a = kernel.create({ image: await pinger(2, "z", 3), start: true });
-    const b = kernel.create({ image: await echoer(0), start: true });
+    const { kernel, nic, a, b } = await pingPair("z", 0);
     assert.equal(kernel.runSync(1000), "quiescent", "nobody spins: the echoer sleeps");
     assert.equal(kernel.inspect(a).state, "exited");
     assert.equal(kernel.inspect(b).state, "idle");

@@ -12,64 +12,33 @@
  */
 
 import { assert } from "../_assert.ts";
-import { Kernel, NicDevice, TapBridge } from "../../mod.ts";
+import { Kernel, NicDevice } from "../../mod.ts";
+import { netnsUnavailable, run, TapNamespace } from "../../scenarios/_netns.ts";
 import { hasNasm, pingResponder } from "./net_guests.ts";
 
-async function run(cmd: string, ...args: string[]): Promise<{ ok: boolean; out: string }> {
-  try {
-    const r = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-    const dec = new TextDecoder();
-    return { ok: r.success, out: (dec.decode(r.stdout) + dec.decode(r.stderr)).trim() };
-  } catch (e) {
-    return { ok: false, out: (e as Error).message };
-  }
-}
-
-async function why(): Promise<string | null> {
-  if (Deno.build.os !== "linux") return "TAP devices need Linux";
-  if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return "needs --allow-ffi";
-  if (!hasNasm) return "nasm is not installed";
-  if ((await run("id", "-u")).out !== "0") return "needs root (TAP devices and network namespaces)";
-  // (Deno's own file API wants --allow-all for device files: ask the shell.)
-  if (!(await run("test", "-c", "/dev/net/tun")).ok) return "/dev/net/tun is missing";
-  if (!(await run("ip", "-V")).ok) return "`ip` (iproute2) is not installed";
-  if (!(await run("ping", "-V")).ok) return "`ping` (iputils-ping) is not installed";
-  return null;
-}
-
-const skip = await why();
+const skip = hasNasm ? await netnsUnavailable(["ping"]) : "nasm is not installed";
 if (skip) console.warn(`net_tap_test: skipped: ${skip}`);
 
 Deno.test({
   name: "TAP bridge: ping from the host's network stack reaches a guest that answers ARP and ICMP",
   ignore: skip !== null,
   async fn() {
-    const ns = `dnl-test-${Deno.pid}`;
     const kernel = new Kernel({ clock: "real" });
     const nic = new NicDevice();
     kernel.attach(nic);
     const vm = kernel.create({ image: await pingResponder("10.77.0.2"), start: true });
-    const tap = TapBridge.open({ name: "dnl-test0", switch: nic.switch });
+    const net = TapNamespace.open({
+      ns: `dnl-test-${Deno.pid}`,
+      dev: "dnl-test0",
+      switch: nic.switch,
+      address: "10.77.0.1/24",
+    });
+    const { tap } = net;
     const stop = new AbortController();
     const running = kernel.run({ signal: stop.signal });
     try {
-      for (
-        const args of [
-          ["netns", "add", ns],
-          ["link", "set", "dnl-test0", "netns", ns],
-          ["-n", ns, "addr", "add", "10.77.0.1/24", "dev", "dnl-test0"],
-          ["-n", ns, "link", "set", "dnl-test0", "up"],
-        ]
-      ) {
-        const r = await run("ip", ...args);
-        assert.ok(r.ok, `ip ${args.join(" ")}: ${r.out}`);
-      }
-      const ping = await run(
-        "ip",
-        ..."netns exec".split(" "),
-        ns,
-        ..."ping -n -c 3 -i 0.2 -w 10 10.77.0.2".split(" "),
-      );
+      await net.up();
+      const ping = await net.exec("ping", ..."-n -c 3 -i 0.2 -w 10 10.77.0.2".split(" "));
       assert.match(ping.out, / 3 received/, ping.out);
       assert.ok(ping.ok);
       const st = nic.stats(vm);
@@ -87,8 +56,7 @@ Deno.test({
     } finally {
       stop.abort();
       await running;
-      await tap.close();
-      await run("ip", "netns", "del", ns);
+      await net.close();
     }
     assert.equal(nic.switch.stats().ports, 1, "the bridge left the switch");
     assert.equal((await run("ip", "link", "show", "dnl-test0")).ok, false, "the TAP is gone");
@@ -127,7 +95,7 @@ Deno.exit(0);
         script,
       );
       assert.equal(
-        noCap.out,
+        noCap.out.trim(),
         "Cannot open TAP device dnl-test1: needs root or CAP_NET_ADMIN (ioctl TUNSETIFF: EPERM)",
       );
       const noFfi = await run(
@@ -137,7 +105,7 @@ Deno.exit(0);
         script,
       );
       assert.equal(
-        noFfi.out,
+        noFfi.out.trim(),
         "Cannot open TAP device dnl-test1: FFI is not allowed (run deno with --allow-ffi)",
       );
     } finally {
