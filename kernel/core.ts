@@ -320,6 +320,7 @@ export class KernelCore {
 
     let budget = cfg.quantum;
     const port = this.#port;
+    const immediate = cfg.interrupts === "immediate";
     for (;;) {
       let run = budget;
       const limit = t.maxInstructions[slot]!;
@@ -361,6 +362,11 @@ export class KernelCore {
             cpu.eip = ioStart(space, cpu.eip);
             this.#stops.fault(slot, cpu, "bad-device-request", port.bad);
             end = true;
+          } else if (immediate && this.devices.deadline <= clock.now()) {
+            // Immediate interrupts (the paper's ablation): what this I/O made due (a frame
+            // sent) is served now, so its interrupt preempts this VM mid-quantum; batched,
+            // devices are served between quanta and the lines wait for the target's turn.
+            this.devices.service(clock.now());
           }
           break;
         }

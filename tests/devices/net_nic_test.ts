@@ -1,6 +1,16 @@
 import { assert } from "../_assert.ts";
 import { Kernel, macForVm, NIC_TX_QUEUE_FULL, NicDevice, type NicOptions } from "../../mod.ts";
-import { echoer, hasNasm, macBytes, netGuest, pinger, reader, sender, sink } from "./net_guests.ts";
+import {
+  burstSender,
+  echoer,
+  hasNasm,
+  macBytes,
+  netGuest,
+  pinger,
+  reader,
+  sender,
+  sink,
+} from "./net_guests.ts";
 
 const ignore = !hasNasm;
 
@@ -199,5 +209,68 @@ Deno.test({
     assert.equal(kernel.inspect(b).state, "idle");
     assert.equal(nic.stats(b).rxFrames, 3);
     assert.ok(kernel.inspect(b).stats.quanta < 20);
+  },
+});
+
+/** Counts upcalls while receiving `frames` frames (IF on, HLT between); exits with the count. */
+const UPCALL_RECEIVER = (frames: number) => `
+  mov dword [V_HANDLER], handler
+  NIC_SETUP_RX
+  SET_SRC_MAC hello+4
+  NIC_SEND hello               ; lets the switch learn this VM's MAC
+  mov esi, ${frames}
+again:
+  mov dx, NIC_RX
+  in eax, dx
+  test eax, eax
+  jnz got
+  hlt
+  jmp again
+got:
+  dec esi
+  jnz again
+  TERMINATE [upcalls]
+handler:
+  mov dword [V_PENDING], 0
+  inc dword [upcalls]
+  iret
+upcalls: dd 0
+hello:
+  dd 19
+  db 2,0,0xff,0xff,0xff,0xff
+  times 6 db 0
+  db 0x88, 0xb5
+  db "hello"`;
+
+Deno.test({
+  name:
+    "NIC frames preempt their sender at once with immediate interrupts and wait for the receiver's turn when batched",
+  ignore,
+  async fn() {
+    const run = async (interrupts: "batched" | "immediate") => {
+      const kernel = new Kernel({ clock: "deterministic", interrupts });
+      kernel.attach(new NicDevice());
+      const r = kernel.create({ image: await netGuest(UPCALL_RECEIVER(40)), start: true });
+      await kernel.run(); // the receiver announces itself and waits
+      // 40 frames in bursts of 8, a YIELD after each burst.
+      const s = kernel.create({ image: await burstSender(1, 40, 64, 8), start: true });
+      const before = kernel.stats().contextSwitches;
+      await kernel.run();
+      assert.equal(kernel.inspect(s).exitCode, 0);
+      return {
+        upcalls: kernel.inspect(r).exitCode!,
+        switches: kernel.stats().contextSwitches - before,
+      };
+    };
+    const batched = await run("batched"), immediate = await run("immediate");
+    // Batched: one upcall per burst at most. Immediate: each frame to an idle receiver
+    // preempts the sender in the middle of its quantum, so nearly every frame costs an
+    // upcall and two switches.
+    assert.ok(batched.upcalls <= 6, JSON.stringify(batched));
+    assert.ok(immediate.upcalls >= 35, JSON.stringify(immediate));
+    assert.ok(
+      immediate.switches >= 2 * batched.switches + 40,
+      JSON.stringify({ batched, immediate }),
+    );
   },
 });
