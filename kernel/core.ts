@@ -90,10 +90,12 @@ export class KernelCore {
   #i32: Int32Array = new Int32Array(0);
   readonly #port = new CoreGuestPort();
   readonly #tsc: () => number;
+  readonly #switchTicks: number;
 
   /** Creates the core and attaches the console. */
   constructor(config: CoreConfig) {
     this.config = config;
+    this.#switchTicks = config.switchTicks ?? 0;
     this.bus.attach(config.console);
     const clock = config.clock;
     this.#tsc = clock.kind === "deterministic"
@@ -296,6 +298,7 @@ export class KernelCore {
     if (slot !== this.#last) {
       this.switches++;
       this.#last = slot;
+      if (this.#switchTicks > 0) clock.advance(this.#switchTicks);
     }
     this.current = slot;
     this.#cpu = cpu;

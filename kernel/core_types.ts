@@ -113,6 +113,8 @@ export const SliceResult = {
 export interface CoreConfig {
   /** Instructions per quantum. */
   quantum: number;
+  /** Clock ticks charged for each switch from one VM to another (default 0). */
+  switchTicks?: number;
   /** Interrupt delivery mode. */
   interrupts: InterruptMode;
   /** The kernel's clock. */

@@ -97,10 +97,12 @@ export class Kernel {
     this.console = new ConsoleDevice(
       options.onConsole ? { ...consoleOptions, sink: options.onConsole } : consoleOptions,
     );
+    const clock = createClock(settings.clock, this.#cpuKhz);
     this.#core = new KernelCore({
       quantum: settings.quantum,
+      switchTicks: Math.round(settings.switchCostMicros * clock.ticksPerMicro),
       interrupts: settings.interrupts,
-      clock: createClock(settings.clock, this.#cpuKhz),
+      clock,
       scheduler: options.scheduler ?? new RoundRobinScheduler(),
       phys: this.phys,
       console: this.console,

@@ -38,6 +38,8 @@ export interface LanOptions {
   serverWait?: "idle" | "poll";
   /** Interrupt delivery (default "batched"). */
   interrupts?: "batched" | "immediate";
+  /** Kernel time charged per context switch, us (default 0). */
+  switchCostMicros?: number;
   /** Instructions a server spends per request (default 500). */
   work?: number;
   /** Reply frame length, bytes (default 1024). */
@@ -172,6 +174,7 @@ export async function runLan(o: LanOptions): Promise<LanResult> {
   const kernel = o.on?.kernel ?? new Kernel({
     clock: o.clock ?? "deterministic",
     interrupts: o.interrupts ?? "batched",
+    switchCostMicros: o.switchCostMicros ?? 0,
     quantum: o.quantum ?? 10_000,
     initialFrames: Math.max(1024, total * 4),
   });

@@ -93,6 +93,22 @@ Deno.test("scenario batching compares batched and immediate interrupts", async (
     assert.equal(row.timeouts, 0);
     assert.ok(Number(row.linesPerBatch) >= 1);
   }
+  // Immediate delivery preempts senders: more switches per reply than batched, at every N.
+  for (let k = 0; k < r.rows.length; k += 2) {
+    assert.ok(Number(r.rows[k + 1]!.switchesPerReply) > Number(r.rows[k]!.switchesPerReply));
+  }
+});
+
+Deno.test("scenario batching with a Denali-like switch cost: batching wins in kernel time", async () => {
+  const r = await scenario(
+    "batching",
+    batching,
+    "--vms 4,16 --clients 8 --requests 300 --switch-cost 5",
+    ["batching.svg"],
+  );
+  for (const row of r.rows.filter((x) => x.mode === "batched")) {
+    assert.ok(Number(row.kernelGain) > 10, `kernel gain ${row.kernelGain}% at ${row.vms} servers`);
+  }
 });
 
 Deno.test("scenario idle compares idling with busy polling", async () => {

@@ -1,5 +1,6 @@
 import { assert } from "../_assert.ts";
 import { RoundRobinScheduler } from "../../kernel/mod.ts";
+import { guest, hasNasm, recordingKernel } from "./_guests.ts";
 
 function drain(s: RoundRobinScheduler): number[] {
   const out: number[] = [];
@@ -46,4 +47,35 @@ Deno.test("RoundRobinScheduler handles thousands of slots", () => {
   assert.equal(out.length, 2500);
   assert.equal(out[0], 1);
   assert.equal(out.at(-1), 4999);
+});
+
+Deno.test({
+  name: "Kernel charges switchCostMicros of kernel time for each switch between VMs",
+  ignore: !hasNasm,
+  fn: async () => {
+    // Two VMs yielding 50 times each: about 100 switches.
+    const image = await guest(`
+      mov esi, 50
+    .again:
+      YIELD
+      dec esi
+      jnz .again
+      TERMINATE 0`);
+    const timed = async (switchCostMicros: number) => {
+      const { kernel } = recordingKernel({ switchCostMicros });
+      kernel.create({ image, start: true });
+      kernel.create({ image, start: true });
+      await kernel.run();
+      const s = kernel.stats();
+      return { us: s.timeMicros, switches: s.contextSwitches };
+    };
+    const free = await timed(0), dear = await timed(10);
+    assert.equal(dear.switches, free.switches);
+    assert.ok(free.switches >= 100);
+    assert.equal(dear.us - free.us, 10 * free.switches);
+    assert.throws(
+      () => recordingKernel({ switchCostMicros: -1 }),
+      /Cannot create kernel: switchCostMicros -1 is not in 0\.\.1000000/,
+    );
+  },
 });
