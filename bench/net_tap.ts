@@ -15,7 +15,8 @@
  * @module
  */
 
-import { Kernel, NicDevice, TapBridge } from "../mod.ts";
+import { Kernel, NicDevice } from "../mod.ts";
+import { TapNamespace } from "../scenarios/_netns.ts";
 import { pingResponder } from "../tests/devices/net_guests.ts";
 import { fmt } from "./_kernel_guests.ts";
 
@@ -97,21 +98,23 @@ async function bridged(count: number): Promise<void> {
   const nic = new NicDevice();
   kernel.attach(nic);
   const vm = kernel.create({ image: await pingResponder("10.77.0.2"), start: true });
-  const tap = TapBridge.open({ name: "dnl-bench0", switch: nic.switch });
+  const net = TapNamespace.open({
+    ns,
+    dev: "dnl-bench0",
+    switch: nic.switch,
+    address: "10.77.0.1/24",
+  });
   const stop = new AbortController();
   const running = kernel.run({ signal: stop.signal });
   try {
-    await sh("ip", "netns", "add", ns);
-    await sh("ip", "link", "set", "dnl-bench0", "netns", ns);
-    await sh("ip", "-n", ns, "addr", "add", "10.77.0.1/24", "dev", "dnl-bench0");
-    await sh("ip", "-n", ns, "link", "set", "dnl-bench0", "up");
+    await net.up();
     await flood(ns, "10.77.0.2", 56, 1, 200); // warm up
     for (const size of SIZES) {
       for (const preload of PRELOADS) {
         report("Denali TAP  ", size, preload, await flood(ns, "10.77.0.2", size, preload, count));
       }
     }
-    const s = nic.stats(vm), t = tap.stats();
+    const s = nic.stats(vm), t = net.tap.stats();
     console.log(
       `  guest: ${fmt(s.rxFrames)} frames in, ${fmt(s.txFrames)} out, ${
         fmt(s.rxDropped)
@@ -121,8 +124,7 @@ async function bridged(count: number): Promise<void> {
   } finally {
     stop.abort();
     await running;
-    await tap.close();
-    await sh("ip", "netns", "del", ns).catch(() => {});
+    await net.close();
   }
 }
 
