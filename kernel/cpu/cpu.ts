@@ -219,7 +219,7 @@ export class Cpu extends CpuState {
           if (t === null) {
             const h = ++blk.hits;
             // Ask the shared cache after 32 runs and every 1,024 after; compile at the threshold.
-            if (h === this.#probe || (h & 1023) === 0 || h >= this.#threshold) {
+            if (h === this.#probe || (h > 0 && (h & 1023) === 0) || h >= this.#threshold) {
               t = this.#tier(blk, h >= this.#threshold);
             }
           }
@@ -313,8 +313,9 @@ export class Cpu extends CpuState {
     if (t !== null) this.#reused++;
     else if (!compile) return null;
     else if (this.#compiled >= this.#maxCompiles || cache.full) {
-      // No more compiling: the block keeps counting and may still find a shared translation.
-      blk.hits = this.#probe - 1 - 4096;
+      // No more compiling: the block counts again from below zero, so it asks the cache (and
+      // tries again) only after many more runs.
+      blk.hits = -Math.max(this.#threshold, 1024);
       return null;
     } else {
       const limits = this.#region.minHits === undefined
