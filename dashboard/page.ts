@@ -115,6 +115,7 @@ const TILES: [string, string][] = [
   ["t-disk", "disk ops/s"],
   ["t-cpu", "kernel CPU"],
   ["t-mem", "guest memory"],
+  ["t-jit", "translated code"],
 ];
 
 const PLOTS: [string, string][] = [

@@ -96,6 +96,8 @@ function tiles(o) {
   put("t-disk", l ? compact(l.diskOpsPerSec) : "-");
   put("t-cpu", l ? (l.cpuLoad * 100).toFixed(0) + "%" : "-");
   put("t-mem", (k.framesInUse * 4096 / 1048576).toFixed(1) + " MiB");
+  const tr = k.translations;
+  put("t-jit", tr ? (tr.bytes / 1024).toFixed(0) + " KiB in " + compact(tr.entries) + " regions" : "tier off");
   put("t-kernel", "clock " + k.clock + ", quantum " + k.quantum + ", interrupts " + k.interruptMode + ", up " + (o.uptimeMs / 1000).toFixed(0) + " s");
 }
 

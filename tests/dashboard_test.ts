@@ -79,6 +79,7 @@ Deno.test({
       }
       assert.match(dom, /data-id="4"><td>4<\/td><td>done<\/td><td>exited \(4\)<\/td>/);
       assert.match(dom, /<b id="t-vms">4<\/b>/);
+      assert.match(dom, /<b id="t-jit">\d+ KiB in \d+ regions<\/b>/);
       assert.ok((dom.match(/<polyline /g) ?? []).length >= 6, "every plot has its lines");
       assert.match(dom, /id="status" class="ok">live/);
 
