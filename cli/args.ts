@@ -176,7 +176,7 @@ export function str(values: FlagValues, name: string): string | undefined {
  * @example
  * ```ts
  * import { KERNEL_FLAGS } from "./args.ts";
- * console.log(Object.keys(KERNEL_FLAGS)); // [ "clock", "quantum", "interrupts", "jit" ]
+ * console.log(Object.keys(KERNEL_FLAGS)); // [ "clock", "quantum", "interrupts", "jit", "switch-cost" ]
  * ```
  */
 export const KERNEL_FLAGS: Record<string, FlagSpec> = {
@@ -184,6 +184,7 @@ export const KERNEL_FLAGS: Record<string, FlagSpec> = {
   quantum: { type: "string" },
   interrupts: { type: "string" },
   jit: { type: "string" },
+  "switch-cost": { type: "string" },
 };
 
 /**
@@ -203,7 +204,9 @@ export const KERNEL_FLAGS_HELP =
   --interrupts MODE       batched (default): pending interrupts are delivered together at
                           the VM's next quantum; immediate: switch to the VM at once
   --jit MODE              the CPU's translation tier: on (default), off (interpreter only),
-                          eager (translate code the first time it runs)`;
+                          eager (translate code the first time it runs)
+  --switch-cost US        kernel time charged per switch between VMs, microseconds
+                          (default 0; Denali's switches took 1.4-9 us)`;
 
 /**
  * Kernel settings from the command line.
@@ -211,7 +214,13 @@ export const KERNEL_FLAGS_HELP =
  * @example
  * ```ts
  * import type { KernelFlags } from "./args.ts";
- * const k: KernelFlags = { clock: "real", quantum: 1000, interrupts: "batched", jit: "on" };
+ * const k: KernelFlags = {
+ *   clock: "real",
+ *   quantum: 1000,
+ *   interrupts: "batched",
+ *   jit: "on",
+ *   switchCostMicros: 0,
+ * };
  * console.log(k.quantum); // 1000
  * ```
  */
@@ -224,6 +233,8 @@ export interface KernelFlags {
   interrupts: "batched" | "immediate";
   /** The CPU's translation tier. */
   jit: "on" | "off" | "eager";
+  /** Kernel time charged per context switch, microseconds. */
+  switchCostMicros: number;
 }
 
 /**
@@ -240,6 +251,15 @@ export function kernelFlags(
   defaultClock: "deterministic" | "real",
 ): KernelFlags {
   const quantum = str(values, "quantum");
+  const cost = str(values, "switch-cost");
+  const switchCostMicros = cost === undefined ? 0 : Number(cost);
+  if (
+    cost !== undefined && !(cost.trim() !== "" && switchCostMicros >= 0 && switchCostMicros <= 1e6)
+  ) {
+    throw new UsageError(
+      `Cannot parse --switch-cost: "${cost}" is not a number of microseconds in 0..1000000`,
+    );
+  }
   return {
     clock: oneOf("--clock", str(values, "clock") ?? defaultClock, ["deterministic", "real"]),
     quantum: quantum === undefined ? 10_000 : parseCount("--quantum", quantum, 1, MAX_QUANTUM),
@@ -248,5 +268,6 @@ export function kernelFlags(
       "immediate",
     ]),
     jit: oneOf("--jit", str(values, "jit") ?? "on", ["on", "off", "eager"]),
+    switchCostMicros,
   };
 }

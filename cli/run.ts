@@ -294,6 +294,7 @@ async function execute(c: RunConfig): Promise<number> {
     quantum: c.kernel.quantum,
     interrupts: c.kernel.interrupts,
     jit: c.kernel.jit,
+    switchCostMicros: c.kernel.switchCostMicros,
     maxVmMemory: Math.min(Math.max(c.mem, 256 << 20), 2 ** 32),
     sampleMs: c.api !== null ? 1000 : 0,
   });

@@ -42,7 +42,17 @@ async function flatGuest(): Promise<string> {
 Deno.test("cli --help explains every flag", async () => {
   const r = await cli("run", "--help");
   assert.equal(r.code, 0);
-  for (const flag of ["--vms", "--mem", "--clock", "--quantum", "--interrupts", "--load"]) {
+  for (
+    const flag of [
+      "--vms",
+      "--mem",
+      "--clock",
+      "--quantum",
+      "--interrupts",
+      "--switch-cost",
+      "--load",
+    ]
+  ) {
     assert.match(r.stdout, new RegExp(flag));
   }
 });
@@ -54,6 +64,7 @@ Deno.test("cli reports bad arguments in one line with status 2", async () => {
       ["run", "x.bin", "--vms", "0"],
       ["run", "x.bin", "--clock", "fast"],
       ["run", "x.bin", "--mem", "lots"],
+      ["run", "x.bin", "--switch-cost", "-1"],
       ["run", "x.bin", "--frobnicate"],
       ["launch", "x.bin"],
       ["run", "/nonexistent/x.bin"],
