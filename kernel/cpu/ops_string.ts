@@ -18,7 +18,7 @@
  */
 
 import { type Insn, maskOf } from "./insn.ts";
-import { PTE_CODE, PTE_PRESENT, PTE_WRITABLE } from "../memory/address_space.ts";
+import { PTE_CODE } from "../memory/address_space.ts";
 import type { CpuState } from "./state.ts";
 
 /** `sub` values of {@linkcode stringOp}. */
@@ -93,17 +93,6 @@ export function stringOp(c: CpuState, i: Insn): void {
   }
 }
 
-/** Physical offset of `a` if its page is present (and writable code-free for `write`), else -1. */
-function phys(c: CpuState, a: number, write: boolean): number {
-  const mem = c.mem, page = a >>> 12;
-  if (page >= mem.pte.length) return -1;
-  const e = mem.pte[page]!;
-  if (write ? (e & (PTE_PRESENT | PTE_WRITABLE | PTE_CODE)) !== 3 : (e & PTE_PRESENT) === 0) {
-    return -1;
-  }
-  return ((e >>> 4) << 12) | (a & 0xfff);
-}
-
 /**
  * Moves or stores up to `most` elements forwards in one go within the
  * current source and destination pages; returns how many (0: take the
@@ -114,14 +103,17 @@ function bulk(c: CpuState, i: Insn, srcBase: number, most: number): number {
   const d = regs[7]! >>> 0;
   let n = Math.min(regs[1]! >>> 0, most, (4096 - (d & 0xfff)) / size | 0);
   if (n <= 0) return 0;
-  const pd = phys(c, d, true);
+  const mem = c.mem;
+  // The destination page must be writable and hold no decoded code (writes there go one by
+  // one, so the CPU drops its stale blocks).
+  const pd = (mem.pte[d >>> 12]! & PTE_CODE) === 0 ? mem.translate(d, true) : -1;
   if (pd < 0) return 0;
-  const u8 = c.mem.phys.u8;
+  const u8 = mem.phys.u8;
   if (i.sub === 0) {
     const s = (regs[6]! + srcBase) >>> 0;
     n = Math.min(n, (4096 - (s & 0xfff)) / size | 0);
     if (n <= 0) return 0;
-    const ps = phys(c, s, false);
+    const ps = mem.translate(s);
     const len = n * size;
     // A destination inside the source run would see its own writes element by element.
     if (ps < 0 || (pd > ps && pd < ps + len)) return 0;
@@ -130,9 +122,9 @@ function bulk(c: CpuState, i: Insn, srcBase: number, most: number): number {
   } else {
     const v = c.getR(size, 0), len = n * size;
     if (size === 1) u8.fill(v, pd, pd + len);
-    else if (size === 4 && (pd & 3) === 0) c.mem.phys.i32.fill(v, pd >>> 2, (pd + len) >>> 2);
+    else if (size === 4 && (pd & 3) === 0) mem.phys.i32.fill(v, pd >>> 2, (pd + len) >>> 2);
     else {
-      const view = c.mem.phys.view;
+      const view = mem.phys.view;
       for (let k = 0; k < len; k += size) {
         if (size === 2) view.setUint16(pd + k, v, true);
         else view.setInt32(pd + k, v, true);
