@@ -359,13 +359,16 @@ export class Cpu extends CpuState {
 
   /** Registers `b` on every page of `t`: a write to any of them invalidates it. */
   #watch(b: Block, t: Translation): void {
+    for (const p of t.code.pages) this.#watchPage(p, b);
+  }
+
+  /** Marks page `p` as holding code (a write to it invalidates `b`) and registers `b` on it. */
+  #watchPage(p: number, b: Block): void {
     const pte = this.mem.pte;
-    for (const p of t.code.pages) {
-      if (p < pte.length && pte[p]! & PTE_PRESENT) pte[p] = pte[p]! | PTE_CODE;
-      const list = this.#pageBlocks.get(p);
-      if (!list) this.#pageBlocks.set(p, [b]);
-      else if (list[list.length - 1] !== b) list.push(b);
-    }
+    if (p < pte.length && pte[p]! & PTE_PRESENT) pte[p] = pte[p]! | PTE_CODE;
+    const list = this.#pageBlocks.get(p);
+    if (!list) this.#pageBlocks.set(p, [b]);
+    else if (list[list.length - 1] !== b) list.push(b);
   }
 
   #fault(e: unknown, cur: Insn | null): void {
@@ -416,13 +419,7 @@ export class Cpu extends CpuState {
     this.#blocks.set(eip, blk);
     const last = insns[insns.length - 1]!;
     const firstPage = eip >>> 12, lastPage = ((last.addr + last.len - 1) >>> 0) >>> 12;
-    const pte = this.mem.pte;
-    for (let p = firstPage; p <= lastPage; p++) {
-      if (p < pte.length && pte[p]! & PTE_PRESENT) pte[p] = pte[p]! | PTE_CODE;
-      const list = this.#pageBlocks.get(p);
-      if (list) list.push(blk);
-      else this.#pageBlocks.set(p, [blk]);
-    }
+    for (let p = firstPage; p <= lastPage; p++) this.#watchPage(p, blk);
     return blk;
   }
 
