@@ -20,6 +20,7 @@
  * @module
  */
 
+import { attached, liveSlot } from "./_host.ts";
 import type { Device, DeviceGuest, DeviceHost } from "./device.ts";
 import {
   DISK_BASE,
@@ -498,16 +499,11 @@ export class DiskDevice implements Device {
   }
 
   #live(action: string, vmId: number): number {
-    const slot = this.#h().slotOf(vmId);
-    if (slot < 0) throw new RangeError(`Cannot ${action} VM ${vmId}: no such live VM`);
-    return slot;
+    return liveSlot(this.#h(), action, vmId);
   }
 
   #h(): DeviceHost {
-    if (this.#host === null) {
-      throw new Error("Cannot use disk device: it is not attached to a kernel");
-    }
-    return this.#host;
+    return attached(this.#host, "disk device");
   }
 }
 

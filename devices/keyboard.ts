@@ -11,6 +11,7 @@
  * @module
  */
 
+import { attached, liveSlot } from "./_host.ts";
 import type { Device, DeviceGuest, DeviceHost } from "./device.ts";
 
 /** First keyboard port. */
@@ -305,15 +306,10 @@ export class KeyboardDevice implements Device {
   }
 
   #live(action: string, vmId: number): number {
-    const slot = this.#h().slotOf(vmId);
-    if (slot < 0) throw new RangeError(`Cannot ${action} VM ${vmId}: no such live VM`);
-    return slot;
+    return liveSlot(this.#h(), action, vmId);
   }
 
   #h(): DeviceHost {
-    if (this.#host === null) {
-      throw new Error("Cannot use keyboard: it is not attached to a kernel");
-    }
-    return this.#host;
+    return attached(this.#host, "keyboard");
   }
 }

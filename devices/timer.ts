@@ -16,6 +16,7 @@
  * @module
  */
 
+import { attached, liveSlot } from "./_host.ts";
 import type { Device, DeviceGuest, DeviceHost } from "./device.ts";
 import { DeadlineQueue } from "./timer_queue.ts";
 
@@ -280,8 +281,7 @@ export class TimerDevice implements Device {
   }
 
   #live(action: string, vmId: number): number {
-    const slot = this.#h().slotOf(vmId);
-    if (slot < 0) throw new RangeError(`Cannot ${action} VM ${vmId}: no such live VM`);
+    const slot = liveSlot(this.#h(), action, vmId);
     if (this.#idOfSlot[slot] !== vmId) this.vmCreated(slot, vmId);
     return slot;
   }
@@ -293,8 +293,7 @@ export class TimerDevice implements Device {
   }
 
   #h(): DeviceHost {
-    if (this.#host === null) throw new Error("Cannot use timer: it is not attached to a kernel");
-    return this.#host;
+    return attached(this.#host, "timer");
   }
 
   #grow(min: number): void {
