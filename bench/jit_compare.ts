@@ -26,15 +26,10 @@ import { hasNasm } from "../tests/_nasm.ts";
 import { runImage } from "../tests/programs/_run.ts";
 import { guestImage, nativeProgram, WORKLOADS } from "./_workloads.ts";
 import { guestLoop, LOOPS, nativeLoop } from "./jit_loops.ts";
+import { median } from "./_stats.ts";
 
 const MEM = 4 << 20;
 const repeats = Math.max(1, Number(Deno.args[0] ?? 5));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 async function has(cmd: string, args: string[]): Promise<boolean> {
   try {

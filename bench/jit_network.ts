@@ -13,6 +13,7 @@
  */
 
 import { hasGcc32, runTcpWeb, type TcpWebResult } from "../scenarios/_tcp_web.ts";
+import { median } from "./_stats.ts";
 
 const repeats = Math.max(1, Number(Deno.args[0] ?? 5));
 const requests = Math.max(1, Number(Deno.args[1] ?? 1000));
@@ -22,7 +23,6 @@ if (!(await hasGcc32())) {
   Deno.exit(1);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const run = (jit: "on" | "off"): Promise<TcpWebResult> =>
   runTcpWeb({ servers: 2, clients: 4, requests, conns: 2, path: "/bytes/2000", jit });
 

@@ -22,6 +22,7 @@ import { Kernel, NicDevice } from "../mod.ts";
 import { WorkerHost } from "../kernel/worker_host.ts";
 import { echoer, hasNasm, pinger } from "../tests/devices/net_guests.ts";
 import { fmt } from "./_kernel_guests.ts";
+import { median } from "./_stats.ts";
 
 const EXAMPLES = new URL("../guests/examples/ts/", import.meta.url);
 const TESTS = new URL("../tests/workers/guests/", import.meta.url);
@@ -29,11 +30,6 @@ const TESTS = new URL("../tests/workers/guests/", import.meta.url);
 function arg(name: string, dflt: number): number {
   const i = Deno.args.indexOf(`--${name}`);
   return i >= 0 ? Number(Deno.args[i + 1]) : dflt;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 function machine(clock: "deterministic" | "real" = "deterministic") {
