@@ -14,15 +14,13 @@
  * @module
  */
 
-import { buildImage, hasGcc32 } from "../guests/build.ts";
+import { hasGcc32 } from "../guests/build.ts";
+import { exampleImage } from "./_examples.ts";
 import { Machine } from "../api/machine.ts";
 import { netnsUnavailable, TapNamespace } from "./_netns.ts";
 import { prng, Zipf } from "./_zipf.ts";
 
 export { hasGcc32 };
-
-const EXAMPLES = new URL("../guests/examples/", import.meta.url).pathname;
-const BUILD = new URL("../.build/scenarios/", import.meta.url).pathname;
 
 /** Options of {@linkcode runTcpWeb}. */
 export interface TcpWebOptions {
@@ -79,15 +77,6 @@ export function ipOfVm(id: number): string {
   return `10.0.${(id >> 8) & 255}.${id & 255}`;
 }
 
-async function image(name: string): Promise<Uint8Array> {
-  const path = await buildImage({
-    sources: [`${EXAMPLES}${name}.c`],
-    output: `${BUILD}${name}.elf`,
-    opt: "-O2",
-  });
-  return await Deno.readFile(path);
-}
-
 const SUMMARY =
   /httpload: ok=(\d+) errors=(\d+) bytes=\d+ elapsed_us=\d+ rps=\d+ mean_us=(\d+) max_us=(\d+)/;
 
@@ -102,7 +91,7 @@ const SUMMARY =
  * ```
  */
 export async function runTcpWeb(o: TcpWebOptions): Promise<TcpWebResult> {
-  const [httpd, httpload] = await Promise.all([image("httpd"), image("httpload")]);
+  const [httpd, httpload] = await Promise.all([exampleImage("httpd"), exampleImage("httpload")]);
   const machine = new Machine({
     clock: o.tap ? "real" : "deterministic",
     sampleMs: 0,

@@ -12,13 +12,10 @@
  * @module
  */
 
-import { buildImage } from "../guests/build.ts";
+import { exampleImage } from "./_examples.ts";
 import { Machine } from "../api/machine.ts";
 import { quantile } from "./_report.ts";
 import { ipOfVm } from "./_tcp_web.ts";
-
-const EXAMPLES = new URL("../guests/examples/", import.meta.url).pathname;
-const BUILD = new URL("../.build/scenarios/", import.meta.url).pathname;
 
 /** Options of {@linkcode runUdpGame}. */
 export interface UdpGameOptions {
@@ -52,15 +49,6 @@ export interface UdpGameResult {
   hostMs: number;
 }
 
-async function image(name: string): Promise<Uint8Array> {
-  const path = await buildImage({
-    sources: [`${EXAMPLES}${name}.c`],
-    output: `${BUILD}${name}.elf`,
-    opt: "-O2",
-  });
-  return await Deno.readFile(path);
-}
-
 const SUMMARY =
   /gameclient \S+: player -?\d+, \d+ inputs, (\d+) snapshots, latency mean (\d+) us max (\d+) us/;
 
@@ -75,7 +63,10 @@ const SUMMARY =
  * ```
  */
 export async function runUdpGame(o: UdpGameOptions): Promise<UdpGameResult> {
-  const [server, client] = await Promise.all([image("gameserver"), image("gameclient")]);
+  const [server, client] = await Promise.all([
+    exampleImage("gameserver"),
+    exampleImage("gameclient"),
+  ]);
   const hz = o.hz ?? 20;
   const machine = new Machine({ sampleMs: 0, initialFrames: (o.servers * (o.players + 1)) * 64 });
   try {

@@ -10,20 +10,9 @@
 import { assert } from "./_assert.ts";
 import { nasm } from "./_nasm.ts";
 import { assembleProgram } from "../guests/asm/mod.ts";
+import { prng } from "../scenarios/_zipf.ts";
 
 const ORG = 0x10000;
-
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const R: Record<number, string[]> = {
   1: ["al", "cl", "dl", "bl", "ah", "ch", "dh", "bh"],
