@@ -116,8 +116,16 @@ export class KernelCore {
   );
 
   #hostedQuantum(slot: number): void {
-    this.hostedCore.quantum(slot, this.#last);
+    this.#switchTo(slot);
+    this.hostedCore.quantum(slot);
+  }
+
+  /** Counts a switch when `slot` is not the VM that ran last, and charges its cost. */
+  #switchTo(slot: number): void {
+    if (slot === this.#last) return;
+    this.switches++;
     this.#last = slot;
+    if (this.#switchTicks > 0) this.config.clock.advance(this.#switchTicks);
   }
 
   // ---- lifecycle transitions (called by the public API) ------------------
@@ -295,11 +303,7 @@ export class KernelCore {
     const clock = cfg.clock;
     const cpu = t.cpus[slot]!;
     const space = t.spaces[slot]!;
-    if (slot !== this.#last) {
-      this.switches++;
-      this.#last = slot;
-      if (this.#switchTicks > 0) clock.advance(this.#switchTicks);
-    }
+    this.#switchTo(slot);
     this.current = slot;
     this.#cpu = cpu;
     this.#preempt = false;

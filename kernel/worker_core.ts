@@ -39,13 +39,13 @@ export class HostedCore {
   }
 
   /**
-   * One quantum of a hosted VM: the same bookkeeping as an x86 quantum (switch,
-   * quanta, the budget, every pending line delivered in one batch), then the
-   * runner sends the batch. The VM stays running until its answer is applied.
+   * One quantum of a hosted VM (the core has counted the switch): the same
+   * bookkeeping as an x86 quantum (quanta, the budget, every pending line
+   * delivered in one batch), then the runner sends the batch. The VM stays
+   * running until its answer is applied.
    */
-  quantum(slot: number, last: number): void {
+  quantum(slot: number): void {
     const core = this.#core, t = core.table;
-    if (slot !== last) core.switches++;
     t.setState(slot, VmState.Running);
     t.quanta[slot]!++;
     core.quanta++;
