@@ -69,6 +69,11 @@ export class CoreDevices {
     this.refresh();
   }
 
+  /** Advances the devices due at `now`, if the earliest deadline has come. */
+  serviceDue(now: number): void {
+    if (this.deadline <= now) this.service(now);
+  }
+
   /** Whether a device waits on the host (so the kernel is not quiescent). */
   busy(): boolean {
     for (const d of this.#all) if (d.busy?.()) return true;

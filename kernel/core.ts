@@ -222,7 +222,7 @@ export class KernelCore {
     let n = 0;
     let checked = this.instructions;
     for (;;) {
-      if (devices.deadline <= clock.now()) devices.service(clock.now());
+      devices.serviceDue(clock.now());
       if (timers.size > 0) this.#expireTimers(clock.now());
       if (this.hosted !== null && this.hosted.hold(clock.now())) return SliceResult.Sleep;
       const slot = sched.next();
@@ -369,11 +369,11 @@ export class KernelCore {
             cpu.eip = ioStart(space, cpu.eip);
             this.#stops.fault(slot, cpu, "bad-device-request", port.bad);
             end = true;
-          } else if (immediate && this.devices.deadline <= clock.now()) {
+          } else if (immediate) {
             // Immediate interrupts (the paper's ablation): what this I/O made due (a frame
             // sent) is served now, so its interrupt preempts this VM mid-quantum; batched,
             // devices are served between quanta and the lines wait for the target's turn.
-            this.devices.service(clock.now());
+            this.devices.serviceDue(clock.now());
           }
           break;
         }
